@@ -1,0 +1,18 @@
+import { z } from 'zod';
+
+import { defineHttpFunction } from '../shared/hosting/function-definition';
+
+const query = z.object({ deep: z.enum(['true', 'false', '1', '0']).optional() });
+
+/** GET /api/health[?deep=true]: liveness, and with deep=true each dependency's status and latency. */
+export const healthGet = defineHttpFunction({
+  name: 'health',
+  route: 'health',
+  methods: ['GET'],
+  handle: async (request, { services }) => {
+    const parsed = query.safeParse({ deep: request.query.get('deep') ?? undefined });
+    const deep = parsed.success && (parsed.data.deep === 'true' || parsed.data.deep === '1');
+    const report = await services.health.check(deep);
+    return { status: report.status === 'healthy' ? 200 : 503, jsonBody: report };
+  },
+});

@@ -1,0 +1,26 @@
+import { app } from '@azure/functions';
+
+import { functionDefinitions } from './functions';
+import { getServices } from './shared/composition-root';
+
+// Cold start: parse every setting now, so a bad configuration fails loudly here and not on first request.
+getServices();
+
+app.setup({ enableHttpStream: true });
+
+for (const definition of functionDefinitions) {
+  if (definition.kind === 'http') {
+    app.http(definition.name, {
+      route: definition.route,
+      methods: [...definition.methods],
+      authLevel: 'anonymous',
+      handler: definition.handler,
+    });
+  } else {
+    app.storageQueue(definition.name, {
+      queueName: definition.queueName,
+      connection: definition.connection,
+      handler: definition.handler,
+    });
+  }
+}

@@ -1,0 +1,97 @@
+import type { z } from 'zod';
+
+import { ConfigError } from '../errors';
+import type { Setting, SettingSource } from './setting';
+import type { AppConfig, SettingName } from './settings';
+import { settings } from './settings';
+import type { RawSources } from './sources';
+import { readSources } from './sources';
+
+export type SettingsTable = Readonly<Record<string, Setting>>;
+export type ValuesOf<T extends SettingsTable> = { readonly [K in keyof T]: z.output<T[K]['schema']> };
+
+/** Where each setting's value came from, and under which name. */
+export type ProvenanceOf<T extends SettingsTable> = Readonly<Record<keyof T, { source: SettingSource; name: string }>>;
+export type Provenance = ProvenanceOf<typeof settings>;
+
+export interface LoadedConfig {
+  readonly values: AppConfig;
+  readonly provenance: Provenance;
+}
+
+/** Returns the raw string for a setting and where it was found: env, then local.settings.json, then .env. */
+function lookup(name: string, meta: Setting, sources: RawSources): { raw?: string; source: SettingSource; name: string } {
+  const names = [name, ...(meta.aliases ?? [])];
+  for (const [source, values] of [
+    ['env', sources.env],
+    ['file', sources.file],
+    ['file', sources.dotenv],
+  ] as const) {
+    for (const candidate of names) {
+      const raw = values[candidate];
+      if (raw !== undefined && raw.trim() !== '') return { raw, source, name: candidate };
+    }
+  }
+  return { source: 'absent', name };
+}
+
+/** Parses a table of settings; returns the values, where each came from, and every problem found. */
+export function parseSettings<T extends SettingsTable>(
+  table: T,
+  sources: RawSources,
+): { values: ValuesOf<T>; provenance: ProvenanceOf<T>; problems: string[] } {
+  const values: Record<string, unknown> = {};
+  const provenance: Record<string, { source: SettingSource; name: string }> = {};
+  const problems: string[] = [];
+  for (const [name, meta] of Object.entries(table)) {
+    const found = lookup(name, meta, sources);
+    const result = (meta.schema as z.ZodType).safeParse(found.raw);
+    if (!result.success) {
+      const reason = result.error.issues.map((issue) => issue.message).join('; ');
+      problems.push(`${found.name}: ${reason} (${meta.description})`);
+      continue;
+    }
+    values[name] = result.data;
+    const source = found.source === 'absent' && result.data !== undefined ? 'default' : found.source;
+    provenance[name] = { source, name: found.name };
+  }
+  return { values: values as ValuesOf<T>, provenance: provenance as ProvenanceOf<T>, problems };
+}
+
+/**
+ * Parses every app setting once. Throws one {@link ConfigError} listing each bad or missing setting.
+ *
+ * @example
+ * const { values } = loadConfig();
+ * values.AZURE_OPENAI_API_VERSION; // '2024-10-21' unless set
+ */
+export function loadConfig(sources: RawSources = readSources()): LoadedConfig {
+  const { values, provenance, problems } = parseSettings(settings, sources);
+  if (problems.length === 0) problems.push(...crossChecks(values));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { values, provenance };
+}
+
+/** Rules that span settings, and what is required. */
+function crossChecks(config: AppConfig): string[] {
+  const problems: string[] = [];
+  const require = (name: SettingName) => {
+    if (config[name] === undefined) problems.push(`${name}: is required (${settings[name].description})`);
+  };
+  require('AZURE_OPENAI_ENDPOINT');
+  require('AZURE_OPENAI_DEPLOYMENT');
+  require('COSMOS_ENDPOINT');
+  if (
+    config.AzureWebJobsStorage === undefined &&
+    config.AzureWebJobsStorage__queueServiceUri === undefined &&
+    config.AzureWebJobsStorage__accountName === undefined
+  ) {
+    problems.push(
+      'AzureWebJobsStorage: is required (a connection string, or AzureWebJobsStorage__queueServiceUri / __accountName for identity-based access)',
+    );
+  }
+  if (config.AUTH_MODE === 'none' && config.WEBSITE_SITE_NAME !== undefined) {
+    problems.push('AUTH_MODE: "none" is for local runs only; set easyauth or jwt in Azure');
+  }
+  return problems;
+}

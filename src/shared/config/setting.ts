@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/** How a value reached the app: the highest source that had it wins. */
+export type SettingSource = 'env' | 'file' | 'default' | 'absent';
+
+/** One setting: how to parse it, what it is for, and whether it must never be printed. */
+export interface Setting<S extends z.ZodType = z.ZodType> {
+  readonly schema: S;
+  readonly description: string;
+  /** Older names read when the main name is unset (seeds used several spellings). */
+  readonly aliases?: readonly string[];
+  /** A secret is never printed: logs redact it, config-info shows only whether it is set. */
+  readonly secret?: boolean;
+}
+
+export function setting<S extends z.ZodType>(schema: S, meta: Omit<Setting<S>, 'schema'>): Setting<S> {
+  return { schema, ...meta };
+}
+
+// Environment values are strings; an empty string means "unset" (common in .env templates).
+const blankToUndefined = (value: unknown): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+export const text = () => z.preprocess(blankToUndefined, z.string().trim().min(1).optional());
+
+export const url = () =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .transform((value) => value.replace(/\/+$/, ''))
+      .optional(),
+  );
+
+export const integer = (defaultValue: number, min: number, max: number) =>
+  z.preprocess(blankToUndefined, z.coerce.number().int().min(min).max(max).default(defaultValue));
+
+export const oneOf = <const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number]) =>
+  z.preprocess(
+    (value) => {
+      const blank = blankToUndefined(value);
+      return typeof blank === 'string' ? blank.toLowerCase() : blank;
+    },
+    z.enum(values).default(defaultValue),
+  );
+
+export const list = () =>
+  z.preprocess(
+    (value) =>
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((item) => item.trim())
+            .filter((item) => item !== '')
+        : value,
+    z.array(z.string()).default([]),
+  );

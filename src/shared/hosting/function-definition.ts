@@ -1,0 +1,122 @@
+import type {
+  HttpMethod,
+  HttpRequest,
+  HttpResponseInit,
+  InvocationContext,
+  StorageQueueHandler,
+} from '@azure/functions';
+
+import { getServices, type Services } from '../composition-root';
+import { ensureError } from '../errors';
+import { CORRELATION_HEADER, correlationIdFrom } from '../http/correlation';
+import { toErrorResponse } from '../http/error-response';
+import type { Logger } from '../logging/logger';
+
+export interface HttpScope {
+  readonly correlationId: string;
+  readonly log: Logger;
+  readonly services: Services;
+  readonly context: InvocationContext;
+}
+
+export interface HttpFunctionDefinition {
+  readonly kind: 'http';
+  readonly name: string;
+  readonly route: string;
+  readonly methods: readonly HttpMethod[];
+  readonly handler: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
+}
+
+export interface QueueScope {
+  readonly log: Logger;
+  readonly services: Services;
+  readonly context: InvocationContext;
+  /** How many times the host has delivered this message, this delivery included. */
+  readonly dequeueCount: number;
+  readonly messageId: string;
+}
+
+export interface QueueFunctionDefinition {
+  readonly kind: 'queue';
+  readonly name: string;
+  readonly queueName: string;
+  /** App setting (prefix) naming the storage connection. */
+  readonly connection: string;
+  readonly handler: StorageQueueHandler;
+}
+
+export type FunctionDefinition = HttpFunctionDefinition | QueueFunctionDefinition;
+
+/**
+ * Wraps an HTTP trigger: correlation id in and out, one log line per request, every error mapped
+ * to the error envelope (unknown ones logged and masked).
+ *
+ * @example
+ * export const healthGet = defineHttpFunction({
+ *   name: 'health', route: 'health', methods: ['GET'],
+ *   handle: async (request, { services }) => ({ jsonBody: await services.health.check(false) }),
+ * });
+ */
+export function defineHttpFunction(spec: {
+  name: string;
+  route: string;
+  methods: readonly HttpMethod[];
+  handle: (request: HttpRequest, scope: HttpScope) => Promise<HttpResponseInit>;
+}): HttpFunctionDefinition {
+  const handler = async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    const started = performance.now();
+    const correlationId = correlationIdFrom(request.headers.get(CORRELATION_HEADER));
+    const services = getServices();
+    const log = services.logger(context).child({ correlationId, functionName: spec.name });
+    let response: HttpResponseInit;
+    try {
+      response = await spec.handle(request, { correlationId, log, services, context });
+    } catch (thrown) {
+      response = toErrorResponse(thrown, correlationId);
+      if (response.status === 500) log.error('unhandled error', { error: ensureError(thrown) });
+    }
+    const headers = new Headers(response.headers);
+    headers.set('X-Request-ID', correlationId);
+    const status = response.status ?? 200;
+    log.info('request', {
+      method: request.method,
+      route: spec.route,
+      status,
+      latencyMs: Math.round(performance.now() - started),
+    });
+    return { ...response, status, headers: Object.fromEntries(headers) };
+  };
+  return { kind: 'http', name: spec.name, route: spec.route, methods: spec.methods, handler };
+}
+
+/**
+ * Wraps a queue trigger. A thrown error fails the delivery: the host retries the message and moves it
+ * to `<queue>-poison` after maxDequeueCount, so handlers must be idempotent.
+ */
+export function defineQueueFunction(spec: {
+  name: string;
+  queueName: string;
+  connection?: string;
+  handle: (message: unknown, scope: QueueScope) => Promise<void>;
+}): QueueFunctionDefinition {
+  const handler: StorageQueueHandler = async (message, context) => {
+    const services = getServices();
+    const metadata = context.triggerMetadata ?? {};
+    const dequeueCount = typeof metadata.dequeueCount === 'number' ? metadata.dequeueCount : 1;
+    const messageId = typeof metadata.id === 'string' ? metadata.id : context.invocationId;
+    const log = services.logger(context).child({ functionName: spec.name, messageId, dequeueCount });
+    try {
+      await spec.handle(message, { log, services, context, dequeueCount, messageId });
+    } catch (thrown) {
+      log.warn('queue message failed; the host will retry it', { error: ensureError(thrown) });
+      throw thrown;
+    }
+  };
+  return {
+    kind: 'queue',
+    name: spec.name,
+    queueName: spec.queueName,
+    connection: spec.connection ?? 'AzureWebJobsStorage',
+    handler,
+  };
+}
