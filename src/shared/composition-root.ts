@@ -5,10 +5,20 @@ import { loadConfig, type LoadedConfig, type Provenance } from './config/load-co
 import type { AppConfig } from './config/settings';
 import { createCosmosClient } from './cosmos/cosmos-client';
 import { createHealthService, type HealthService } from './health/health-service';
-import { lazyCredential } from './identity/azure-credential';
+import { bearerTokenProvider, lazyCredential } from './identity/azure-credential';
 import { consoleSink, createLogger, type Logger, type LogSink } from './logging/logger';
 import { createRedactor, type Redact } from './logging/redactor';
+import { createChatService, type ChatService } from './chat/chat-service';
+import { resolveSystemPrompt } from './chat/system-prompt';
+import { createToolRegistry } from './chat/tool-registry';
+import { createCompletionsService, type CompletionsService } from './completions/completions-service';
+import { createAzureOpenAIChatModel } from './model/azure-openai-chat-model';
+import type { ChatModel } from './model/chat-model';
 import { createQueueServiceClient } from './queues/queue-service';
+import { createPredictCustomerTool, createHeuristicScorer } from './scoring/predict-customer-tool';
+import { createAmlScorer } from './scoring/scoring-client';
+import { createGetStatTool } from './stats/get-stat-tool';
+import { createJsonFileStatsSource, defaultStatsFile } from './stats/stats-source';
 
 /** Everything the triggers use, built once per process. */
 export interface Services {
@@ -18,6 +28,9 @@ export interface Services {
   /** A logger writing through the invocation context (so it reaches Application Insights), or the console. */
   logger(context?: InvocationContext): Logger;
   readonly health: HealthService;
+  readonly model: ChatModel;
+  readonly chat: ChatService;
+  readonly completions: CompletionsService;
 }
 
 let services: Services | undefined;
@@ -51,6 +64,52 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
 
   const logger = (context?: InvocationContext): Logger =>
     createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, redact, sink: contextSink(context) });
+  const getToken = bearerTokenProvider(credential);
+
+  const deployment = config.AZURE_OPENAI_DEPLOYMENT ?? '';
+  const model = createAzureOpenAIChatModel({
+    endpoint: config.AZURE_OPENAI_ENDPOINT ?? '',
+    apiVersion: config.AZURE_OPENAI_API_VERSION,
+    deployment,
+    timeoutMs: config.AZURE_OPENAI_TIMEOUT_MS,
+    retry: {
+      maxRetries: config.AZURE_OPENAI_MAX_RETRIES,
+      maxTotalWaitMs: config.AZURE_OPENAI_MAX_RETRY_WAIT_MS,
+      baseDelayMs: 500,
+      maxDelayMs: 8_000,
+    },
+    ...(config.AZURE_OPENAI_API_KEY === undefined
+      ? { tokenProvider: () => getToken('https://cognitiveservices.azure.com/.default') }
+      : { apiKey: config.AZURE_OPENAI_API_KEY }),
+  });
+
+  const scorer =
+    config.AML_SCORING_URI === undefined
+      ? createHeuristicScorer()
+      : createAmlScorer({
+          scoringUri: config.AML_SCORING_URI,
+          apiKey: config.AML_API_KEY,
+          deployment: config.AML_DEPLOYMENT,
+          timeoutMs: config.AML_TIMEOUT_MS,
+          maxRetries: config.AML_MAX_RETRIES,
+          getToken,
+          log: logger(),
+        });
+  const tools = createToolRegistry([
+    createPredictCustomerTool(scorer),
+    createGetStatTool(createJsonFileStatsSource(config.STATS_FILE ?? defaultStatsFile())),
+  ]);
+  const chat = createChatService({
+    model,
+    tools,
+    settings: {
+      systemPrompt: resolveSystemPrompt(config, tools.definitions),
+      maxRounds: config.CHAT_MAX_TOOL_ROUNDS,
+      toolTimeoutMs: config.CHAT_TOOL_TIMEOUT_MS,
+      defaultDeployment: deployment,
+      allowedDeployments: config.AZURE_OPENAI_ALLOWED_DEPLOYMENTS,
+    },
+  });
 
   const health = createHealthService({
     ...appInfo,
@@ -63,6 +122,7 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
           await (await cosmos()).getDatabaseAccount();
         },
       },
+      { name: 'model', check: (signal) => model.ping(signal) },
       {
         name: 'queues',
         check: async (signal) => {
@@ -72,7 +132,7 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
     ],
   });
 
-  return { config, provenance, redact, logger, health };
+  return { config, provenance, redact, logger, health, model, chat, completions: createCompletionsService(model) };
 }
 
 function contextSink(context: InvocationContext | undefined): LogSink {

@@ -25,8 +25,20 @@ export async function readJsonBody<S extends z.ZodType>(
     throw new ValidationError('The request body is not valid JSON', undefined, 'invalid_json');
   }
   const result = schema.safeParse(parsed);
-  if (!result.success) throw new ValidationError('The request body is invalid', toErrorDetails(result.error));
+  if (!result.success) {
+    const details = toErrorDetails(result.error);
+    throw new ValidationError(summarize(details), details);
+  }
   return result.data;
+}
+
+/** The first problem in words ("'prompt' is required", "messages.0.role: Invalid option ..."), and how many more. */
+function summarize(details: readonly { path?: string; message: string }[]): string {
+  const [first] = details;
+  if (first === undefined) return 'The request body is invalid';
+  const named = first.message.startsWith("'") || first.path === undefined || first.path === '';
+  const text = named ? first.message : `'${first.path ?? ''}' ${first.message}`;
+  return details.length > 1 ? `${text} (and ${details.length - 1} more problem(s))` : text;
 }
 
 async function readText(request: HttpRequest, maxBytes: number): Promise<string> {

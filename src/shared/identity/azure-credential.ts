@@ -17,3 +17,19 @@ export function lazyCredential(config: Pick<AppConfig, 'AZURE_CLIENT_ID'>): () =
       );
     }));
 }
+
+/**
+ * A Microsoft Entra bearer-token function for one scope, via @azure/identity's getBearerTokenProvider
+ * (tokens are cached and refreshed before they expire).
+ */
+export function bearerTokenProvider(credential: () => Promise<TokenCredential>): (scope: string) => Promise<string> {
+  const providers = new Map<string, Promise<() => Promise<string>>>();
+  return async (scope) => {
+    let provider = providers.get(scope);
+    if (provider === undefined) {
+      provider = credential().then((resolved) => loadIdentity().getBearerTokenProvider(resolved, scope));
+      providers.set(scope, provider);
+    }
+    return (await provider)();
+  };
+}

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { InvocationContext } from '@azure/functions';
+
+import { loadConfig, parseSettings } from '../../src/shared/config/load-config';
+import { readSources } from '../../src/shared/config/sources';
+import { ConfigError } from '../../src/shared/errors';
+import { lazyCredential } from '../../src/shared/identity/azure-credential';
+import { createQueueServiceClient } from '../../src/shared/queues/queue-service';
+import { devSettings } from '../dev-settings';
+import { registrations, setSystemLog } from './functions-core';
+import { readHostConfig } from './host-config';
+import { createHttpHost, httpFunctionsOf, type ServedFunction } from './http-server';
+import { installFunctionsCore } from './install-core';
+import { startQueueListener, type QueueListener } from './queue-listener';
+
+/**
+ * The local Functions host: loads the app from package.json `main` exactly as the Azure host does,
+ * serves its HTTP functions on PORT and runs its queue triggers against the configured storage.
+ */
+async function main(): Promise<void> {
+  const appRoot = process.cwd();
+  const sources = readSources(appRoot);
+  const config = loadConfig(sources).values;
+  const dev = parseSettings(devSettings, sources);
+  if (dev.problems.length > 0) throw new ConfigError(dev.problems);
+  const hostConfig = readHostConfig(appRoot);
+
+  const write = (level: string, line: string) =>
+    (level === 'error' || level === 'warn' || level === 'warning' ? process.stderr : process.stdout).write(`${line}\n`);
+  setSystemLog((level, _category, message) => {
+    if (level === 'warning' || level === 'error') write(level, `[host] ${message}`);
+  });
+
+  installFunctionsCore();
+  const packageJson = JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as { main: string };
+  require(join(appRoot, packageJson.main));
+
+  const served: ServedFunction[] = httpFunctionsOf(registrations, hostConfig.routePrefix);
+  const server = createHttpHost(registrations, {
+    served: () => served,
+    routePrefix: hostConfig.routePrefix,
+    allowedOrigins: config.CORS_ALLOWED_ORIGINS,
+    log: (level, line) => write(level, `[host] ${line}`),
+    invocationLog: write,
+  });
+  const port = dev.values.PORT;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new ConfigError([`PORT: port ${port} is already in use; set PORT to a free port`])
+          : error,
+      ),
+    );
+    server.listen(port, '127.0.0.1', resolve);
+  });
+
+  const listeners: QueueListener[] = [];
+  const queueFunctions = registrations.flatMap((registration) => {
+    const trigger = Object.values(registration.bindings).find((binding) => binding.type === 'queueTrigger');
+    return trigger === undefined ? [] : [{ registration, trigger }];
+  });
+  if (queueFunctions.length > 0) {
+    const queueService = await createQueueServiceClient(config, lazyCredential(config));
+    for (const { registration, trigger } of queueFunctions) {
+      listeners.push(
+        await startQueueListener({
+          queueService,
+          queueName: String(trigger.queueName),
+          settings: hostConfig.queues,
+          leaseMs: dev.values.LOCAL_HOST_QUEUE_LEASE_SECONDS * 1000,
+          log: (level, line) => write(level, `[host] ${line}`),
+          invoke: async (payload, metadata) => {
+            const context = new InvocationContext({
+              invocationId: randomUUID(),
+              functionName: registration.name,
+              triggerMetadata: { ...metadata },
+              options: { trigger: { ...trigger, name: trigger.name ?? 'queueItem' } as never, extraInputs: [], extraOutputs: [] },
+              logHandler: (level, ...args) => write(level, args.map(String).join(' ')),
+            });
+            await registration.handler(payload, context);
+          },
+        }),
+      );
+      served.push({ name: registration.name, trigger: 'queueTrigger', queueName: String(trigger.queueName) });
+    }
+  }
+  for (const { name } of registrations.filter((registration) => !served.some((item) => item.name === registration.name))) {
+    write('warn', `[host] ${name}: this local host does not support its trigger type; it is not served`);
+  }
+
+  write('info', `[host] listening on http://127.0.0.1:${port}/${hostConfig.routePrefix}`);
+  for (const item of served) {
+    const what = item.trigger === 'httpTrigger' ? `${(item.methods ?? []).join(',')} /${item.route ?? ''}` : `queue ${item.queueName ?? ''}`;
+    write('info', `[host]   ${item.name}: ${what}`);
+  }
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    write('info', `[host] ${signal}: stopping`);
+    server.closeAllConnections();
+    server.close();
+    void Promise.allSettled(listeners.map((listener) => listener.stop())).then(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5_000).unref();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  // A configuration problem is the user's to fix: print it plainly, without a stack trace.
+  process.stderr.write(`${error instanceof ConfigError ? error.message : `local host failed to start: ${String(error)}`}\n`);
+  process.exit(1);
+});

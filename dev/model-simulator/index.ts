@@ -1,0 +1,2 @@
+export type { ModelSimulator, ModelSimulatorOptions, ModelSimulatorStats, ScriptedResponse } from './options';
+export { startModelSimulator } from './server';

@@ -1,0 +1,83 @@
+import type { ServerResponse } from 'node:http';
+
+import { FaultInjector } from './fault-injector';
+import type { ModelSimulatorStats, ResolvedOptions, RuntimeOptions, ScriptedResponse } from './options';
+import { applyOptions } from './options';
+import { RateLimiter } from './rate-limiter';
+
+type Counter = Exclude<keyof ModelSimulatorStats, 'inFlight' | 'maxInFlight'>;
+
+/** Everything a running simulator remembers between requests: options, quotas, the script, the stats. */
+export class SimulatorState {
+  private current: ResolvedOptions;
+  private limiter: RateLimiter;
+  private readonly faults: FaultInjector;
+  private readonly script: ScriptedResponse[] = [];
+  private counters: Record<Counter, number> = emptyCounters();
+  private inFlight = 0;
+  private maxInFlight = 0;
+
+  constructor(options: ResolvedOptions) {
+    this.current = options;
+    this.limiter = new RateLimiter(options.requestsPerMinute, options.tokensPerMinute);
+    this.faults = new FaultInjector(options.seed);
+  }
+
+  get options(): ResolvedOptions {
+    return this.current;
+  }
+
+  get rateLimiter(): RateLimiter {
+    return this.limiter;
+  }
+
+  get faultInjector(): FaultInjector {
+    return this.faults;
+  }
+
+  /** Naming a quota starts its buckets afresh and full; naming the seed restarts the fault sequence. */
+  configure(changes: RuntimeOptions): void {
+    this.current = applyOptions(this.current, changes);
+    if (Object.hasOwn(changes, 'requestsPerMinute') || Object.hasOwn(changes, 'tokensPerMinute')) {
+      this.limiter = new RateLimiter(this.current.requestsPerMinute, this.current.tokensPerMinute);
+    }
+    if (changes.seed !== undefined) this.faults.reseed(changes.seed);
+  }
+
+  enqueueScript(responses: readonly ScriptedResponse[]): void {
+    this.script.push(...responses);
+  }
+
+  takeScripted(): ScriptedResponse | undefined {
+    return this.script.shift();
+  }
+
+  /** Counts a chat request, and when its response closes, whether it was sent in full or abandoned. */
+  track(response: ServerResponse): void {
+    this.counters.requests += 1;
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    response.once('close', () => {
+      this.inFlight -= 1;
+      this.counters[response.writableFinished ? 'completed' : 'aborted'] += 1;
+    });
+  }
+
+  count(counter: 'rateLimited' | 'injectedFailures'): void {
+    this.counters[counter] += 1;
+  }
+
+  stats(): ModelSimulatorStats {
+    return { ...this.counters, inFlight: this.inFlight, maxInFlight: this.maxInFlight };
+  }
+
+  /** Requests still running keep counting in inFlight, and are counted when they finish. */
+  resetStats(): void {
+    this.counters = emptyCounters();
+    this.maxInFlight = this.inFlight;
+  }
+}
+
+function emptyCounters(): Record<Counter, number> {
+  return { requests: 0, completed: 0, aborted: 0, rateLimited: 0, injectedFailures: 0 };
+}

@@ -1,0 +1,36 @@
+import { MethodNotAllowedError, NotFoundError } from '../shared/errors';
+import type { FunctionDefinition } from '../shared/hosting/function-definition';
+import { defineHttpFunction } from '../shared/hosting/function-definition';
+import { RouteTable } from '../shared/http/route-table';
+
+const ALL_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+
+/**
+ * The catch-all route: literal and parameter routes win over it, so it sees only requests no other
+ * function serves, and answers them with the JSON error envelope (404, or 405 when only the method is wrong)
+ * instead of the host's empty 404.
+ */
+export function createNotFoundFunction(definitions: () => readonly FunctionDefinition[]) {
+  let routes: RouteTable<string> | undefined;
+  const table = () => {
+    if (routes !== undefined) return routes;
+    routes = new RouteTable<string>();
+    for (const definition of definitions()) {
+      if (definition.kind === 'http' && definition.name !== 'not-found') {
+        routes.add({ template: definition.route, methods: definition.methods, target: definition.name });
+      }
+    }
+    return routes;
+  };
+  return defineHttpFunction({
+    name: 'not-found',
+    route: '{*path}',
+    methods: ALL_METHODS,
+    handle: (request) => {
+      const path = `/${request.params.path ?? ''}`;
+      const { found, allowed } = table().match(path, request.method);
+      if (found === undefined && allowed.length > 0) throw new MethodNotAllowedError(request.method, allowed);
+      throw new NotFoundError(`No endpoint serves ${request.method} ${new URL(request.url).pathname}`);
+    },
+  });
+}

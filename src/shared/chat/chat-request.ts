@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+export const conversationIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "-" or "_"');
+
+/** The body of POST /api/chat (seed 000's `message`, seed 002's `messages`, and the AI Chat Protocol fields). */
+export function chatRequestSchema(limits: { readonly maxMessageChars: number }) {
+  const content = z.string().max(limits.maxMessageChars, `must be at most ${limits.maxMessageChars} characters`);
+  const message = z.object({ role: z.enum(['system', 'user', 'assistant']), content });
+  return z
+    .object({
+      message: content.refine((text) => text.trim() !== '', 'must not be empty').optional(),
+      messages: z
+        .array(message)
+        .min(1, 'must hold at least one message')
+        .max(200, 'must hold at most 200 messages')
+        .refine((list) => list.at(-1)?.role === 'user', 'the last message must have role "user"')
+        .optional(),
+      conversationId: conversationIdSchema.optional(),
+      temperature: z.number().min(0).max(2).optional(),
+      maxTokens: z.number().int().min(1).max(32_768).optional(),
+      model: z.string().min(1).max(128).optional(),
+      context: z.record(z.string(), z.unknown()).optional(),
+      sessionState: z.unknown().optional(),
+      stream: z.boolean().optional(),
+    })
+    .refine((body) => (body.message === undefined) !== (body.messages === undefined), {
+      message: "exactly one of 'message' or 'messages' is required",
+    });
+}
+
+export type ChatRequest = z.output<ReturnType<typeof chatRequestSchema>>;
+
+const sessionStateSchema = z.object({ conversationId: conversationIdSchema });
+
+/** The conversation to continue: `conversationId`, else the AI Chat Protocol's `sessionState.conversationId`. */
+export function conversationIdOf(request: ChatRequest): string | undefined {
+  if (request.conversationId !== undefined) return request.conversationId;
+  const session = sessionStateSchema.safeParse(request.sessionState);
+  return session.success ? session.data.conversationId : undefined;
+}

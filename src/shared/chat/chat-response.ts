@@ -1,0 +1,31 @@
+import type { Usage } from '../model/chat-model';
+import type { ChatAnswer } from './chat-service';
+
+export interface ChatResponseBody {
+  readonly conversationId: string;
+  readonly intent: string;
+  readonly answer_md: string;
+  readonly actions_result: readonly { tool: string; arguments: unknown; result: unknown }[];
+  readonly message: { readonly role: 'assistant'; readonly content: string };
+  readonly context: { readonly intent: string };
+  readonly usage: { readonly prompt_tokens: number; readonly completion_tokens: number; readonly total_tokens: number };
+  readonly sessionState: { readonly conversationId: string };
+}
+
+export function toUsageBody(usage: Usage): ChatResponseBody['usage'] {
+  return { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.totalTokens };
+}
+
+/** Seed 000's fields and the AI Chat Protocol's (`message`, `context`, `sessionState`) in one body. */
+export function toChatResponse(answer: ChatAnswer): ChatResponseBody {
+  return {
+    conversationId: answer.conversationId,
+    intent: answer.intent,
+    answer_md: answer.answerMd,
+    actions_result: answer.actions.map(({ tool, arguments: args, result }) => ({ tool, arguments: args, result })),
+    message: { role: 'assistant', content: answer.answerMd },
+    context: { intent: answer.intent },
+    usage: toUsageBody(answer.usage),
+    sessionState: { conversationId: answer.conversationId },
+  };
+}

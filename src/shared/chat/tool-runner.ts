@@ -1,0 +1,62 @@
+import { ensureError } from '../errors';
+import type { Logger } from '../logging/logger';
+import type { ToolCall } from '../model/chat-model';
+import type { ToolRegistry } from './tool-registry';
+
+export interface ToolOutcome {
+  readonly tool: string;
+  /** The parsed arguments, or the raw text when it was not JSON. */
+  readonly arguments: unknown;
+  readonly result: unknown;
+}
+
+/**
+ * Runs one tool call. Nothing here throws: unparsable arguments, schema violations, unknown tools,
+ * failures and timeouts all become a result the model reads and can correct itself from.
+ */
+export async function runToolCall(
+  call: ToolCall,
+  registry: ToolRegistry,
+  options: { timeoutMs: number; signal?: AbortSignal; log: Logger },
+): Promise<ToolOutcome> {
+  let parsed: unknown;
+  try {
+    parsed = call.arguments.trim() === '' ? {} : JSON.parse(call.arguments);
+  } catch {
+    return {
+      tool: call.name,
+      arguments: call.arguments,
+      result: { error: 'invalid_arguments', message: 'The arguments are not valid JSON; send a JSON object' },
+    };
+  }
+  const tool = registry.find(call.name);
+  if (tool === undefined) {
+    const known = registry.definitions.map((definition) => definition.name);
+    return { tool: call.name, arguments: parsed, result: { error: 'unknown_tool', message: `No tool named "${call.name}"`, knownTools: known } };
+  }
+  const input = tool.input.safeParse(parsed);
+  if (!input.success) {
+    const issues = input.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+    return { tool: call.name, arguments: parsed, result: { error: 'invalid_arguments', issues } };
+  }
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);
+  try {
+    const result = await Promise.race([
+      tool.run(input.data, { signal, log: options.log }),
+      new Promise<never>((_, reject) => {
+        signal.addEventListener('abort', () => reject(new ToolTimeoutError()), { once: true });
+      }),
+    ]);
+    return { tool: call.name, arguments: input.data, result: result ?? null };
+  } catch (thrown) {
+    const error = ensureError(thrown);
+    if (error instanceof ToolTimeoutError && timeout.aborted) {
+      return { tool: call.name, arguments: input.data, result: { error: 'tool_timeout', message: `No result within ${options.timeoutMs} ms` } };
+    }
+    options.log.warn('tool failed', { tool: call.name, error });
+    return { tool: call.name, arguments: input.data, result: { error: 'tool_failed', message: error.message.slice(0, 500) } };
+  }
+}
+
+class ToolTimeoutError extends Error {}

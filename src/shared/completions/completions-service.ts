@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+import type { ChatModel } from '../model/chat-model';
+
+export const PROMPT_MAX_CHARS = 4000;
+
+export const completionsRequestSchema = z.object({
+  prompt: z
+    .string({ error: (issue) => (issue.input === undefined ? "'prompt' is required" : "'prompt' must be a string") })
+    .refine((prompt) => prompt.trim() !== '', "'prompt' is required")
+    .refine((prompt) => prompt.length <= PROMPT_MAX_CHARS, `'prompt' must be at most ${PROMPT_MAX_CHARS} characters`),
+  temperature: z.number().min(0).max(2).optional(),
+  maxTokens: z.number().int().min(1).max(32_768).optional(),
+});
+
+export type CompletionsRequest = z.output<typeof completionsRequestSchema>;
+
+export interface CompletionsAnswer {
+  readonly response: string;
+  readonly usage: {
+    readonly prompt_chars: number;
+    readonly response_chars: number;
+    readonly prompt_tokens: number;
+    readonly completion_tokens: number;
+    readonly total_tokens: number;
+  };
+}
+
+const SYSTEM = 'You are a helpful assistant. Answer clearly and concisely.';
+
+/** Seed 001's completions: one prompt, one answer, with character and token counts. */
+export function createCompletionsService(model: ChatModel) {
+  return {
+    async complete(request: CompletionsRequest, signal?: AbortSignal): Promise<CompletionsAnswer> {
+      const result = await model.complete(
+        {
+          messages: [
+            { role: 'system', content: SYSTEM },
+            { role: 'user', content: request.prompt },
+          ],
+          ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+          ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),
+        },
+        signal,
+      );
+      const response = result.content ?? '';
+      return {
+        response,
+        usage: {
+          prompt_chars: request.prompt.length,
+          response_chars: response.length,
+          prompt_tokens: result.usage.promptTokens,
+          completion_tokens: result.usage.completionTokens,
+          total_tokens: result.usage.totalTokens,
+        },
+      };
+    },
+  };
+}
+
+export type CompletionsService = ReturnType<typeof createCompletionsService>;

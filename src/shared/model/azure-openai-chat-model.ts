@@ -1,0 +1,143 @@
+import type { AzureOpenAI } from 'openai';
+
+import { loadOpenAI } from '../lazy-modules';
+import { addUsage, type ChatModel, type ChatModelEvent, type ChatModelRequest, type ChatModelResult, emptyUsage } from './chat-model';
+import { classifyModelError, toModelAppError } from './model-errors';
+import { toOpenAIBody } from './openai-messages';
+import { type ParsedToolCallDelta, parseChunk, parseCompletion, toFinishReason, toUsage } from './openai-replies';
+import { type RetryPolicy, withRetries } from './retry-policy';
+
+export interface AzureOpenAIOptions {
+  readonly endpoint: string;
+  readonly apiVersion: string;
+  readonly deployment: string;
+  readonly timeoutMs: number;
+  readonly retry: RetryPolicy;
+  /** Key auth; without it, `tokenProvider` gives Microsoft Entra tokens. */
+  readonly apiKey?: string;
+  readonly tokenProvider?: () => Promise<string>;
+}
+
+/**
+ * The chat model over Azure OpenAI, through the `openai` package's AzureOpenAI client. The client's own
+ * retries are off: retries happen here, in one layer, with a cap on the total wait.
+ *
+ * @example
+ * const model = createAzureOpenAIChatModel({ endpoint, apiVersion: '2024-10-21', deployment: 'chat', ... });
+ * const result = await model.complete({ messages: [{ role: 'user', content: 'Hi' }] });
+ */
+export function createAzureOpenAIChatModel(options: AzureOpenAIOptions): ChatModel & { ping(signal: AbortSignal): Promise<void> } {
+  let client: AzureOpenAI | undefined;
+  const getClient = (): AzureOpenAI => {
+    if (client !== undefined) return client;
+    const { AzureOpenAI: Client } = loadOpenAI();
+    const auth =
+      options.apiKey !== undefined
+        ? { apiKey: options.apiKey }
+        : { azureADTokenProvider: options.tokenProvider ?? missingCredential };
+    client = new Client({
+      endpoint: options.endpoint,
+      apiVersion: options.apiVersion,
+      timeout: options.timeoutMs,
+      maxRetries: 0,
+      ...auth,
+    });
+    return client;
+  };
+
+  const withModelErrors = async <T>(deployment: string, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      throw toModelAppError(error, deployment);
+    }
+  };
+
+  return {
+    /** Lists the resource's models: proves the endpoint answers and the credential is accepted, at no token cost. */
+    async ping(signal) {
+      await withModelErrors(options.deployment, async () => {
+        await getClient().models.list({ signal });
+      });
+    },
+
+    async complete(request, signal) {
+      const deployment = request.deployment ?? options.deployment;
+      return withModelErrors(deployment, async () => {
+        const reply = await withRetries(
+          () => getClient().chat.completions.create(toOpenAIBody(request, deployment), signal ? { signal } : {}),
+          options.retry,
+          classifyModelError,
+          signal,
+        );
+        return { ...parseCompletion(reply), deployment };
+      });
+    },
+
+    async *stream(request, signal): AsyncIterable<ChatModelEvent> {
+      const deployment = request.deployment ?? options.deployment;
+      // Retries cover only opening the stream: once a delta has been passed on, a failure is final.
+      const stream = await withModelErrors(deployment, () =>
+        withRetries(
+          () =>
+            getClient().chat.completions.create(
+              { ...toOpenAIBody(request, deployment), stream: true, stream_options: { include_usage: true } },
+              signal ? { signal } : {},
+            ),
+          options.retry,
+          classifyModelError,
+          signal,
+        ),
+      );
+      const assembled = new ToolCallAssembler();
+      let content = '';
+      let sawContent = false;
+      let finishReason: ChatModelResult['finishReason'] = 'unknown';
+      let usage = emptyUsage;
+      try {
+        for await (const raw of stream) {
+          const chunk = parseChunk(raw);
+          if (chunk.usage) usage = addUsage(emptyUsage, toUsage(chunk.usage));
+          for (const choice of chunk.choices) {
+            if (choice.finish_reason) finishReason = toFinishReason(choice.finish_reason);
+            const delta = choice.delta;
+            if (!delta) continue;
+            if (delta.content) {
+              sawContent = true;
+              content += delta.content;
+              yield { type: 'text-delta', text: delta.content };
+            }
+            for (const call of delta.tool_calls ?? []) assembled.add(call);
+          }
+        }
+      } catch (error) {
+        throw toModelAppError(error, deployment);
+      }
+      yield {
+        type: 'finish',
+        result: { content: sawContent ? content : null, toolCalls: assembled.calls(), finishReason, usage, deployment },
+      };
+    },
+  };
+}
+
+/** Tool calls arrive in pieces: the first delta of a call has its id and name, later ones add argument text. */
+class ToolCallAssembler {
+  readonly #calls = new Map<number, { id: string; name: string; arguments: string }>();
+
+  add(delta: ParsedToolCallDelta) {
+    const call = this.#calls.get(delta.index) ?? { id: '', name: '', arguments: '' };
+    if (delta.id) call.id = delta.id;
+    if (delta.function?.name) call.name = delta.function.name;
+    if (delta.function?.arguments) call.arguments += delta.function.arguments;
+    this.#calls.set(delta.index, call);
+  }
+
+  calls() {
+    return [...this.#calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
+  }
+}
+
+function missingCredential(): Promise<string> {
+  return Promise.reject(new Error('CredentialUnavailable: no token provider configured'));
+}

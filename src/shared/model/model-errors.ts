@@ -1,0 +1,99 @@
+import { AppError, RateLimitedError, UpstreamError } from '../errors';
+import { loadOpenAI } from '../lazy-modules';
+import { RetryBudgetExceededError, type RetryVerdict } from './retry-policy';
+
+const RETRYABLE = new Set([408, 409, 429]);
+
+/** Which model failures are worth another attempt, and after how long the upstream asked us to wait. */
+export function classifyModelError(error: unknown): RetryVerdict {
+  const { APIError, APIUserAbortError, APIConnectionError } = loadOpenAI();
+  if (error instanceof APIUserAbortError) return { retry: false };
+  if (error instanceof APIConnectionError) return { retry: true };
+  if (!(error instanceof APIError) || error.status === undefined) return { retry: false };
+  const shouldRetry = error.headers?.get('x-should-retry');
+  if (shouldRetry === 'false') return { retry: false };
+  if (shouldRetry !== 'true' && !RETRYABLE.has(error.status) && error.status < 500) return { retry: false };
+  const retryAfterMs = retryAfterFrom(error.headers);
+  return retryAfterMs === undefined ? { retry: true } : { retry: true, retryAfterMs };
+}
+
+/** `retry-after-ms`, else `retry-after` in seconds or as an HTTP date. */
+export function retryAfterFrom(headers: Headers | undefined): number | undefined {
+  const milliseconds = Number(headers?.get('retry-after-ms') ?? Number.NaN);
+  if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
+  const value = headers?.get('retry-after');
+  if (value === undefined || value === null) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/**
+ * The one place a model failure becomes a caller-facing error. Messages name the setting to check and
+ * never carry a key; unknown failures are rethrown for the masked 500.
+ */
+export function toModelAppError(error: unknown, deployment: string): unknown {
+  if (error instanceof AppError) return error;
+  if (error instanceof RetryBudgetExceededError) {
+    const retryAfterSeconds = error.retryAfterMs / 1000;
+    const last = error.lastError;
+    const { APIError } = loadOpenAI();
+    if (last instanceof APIError && last.status === 429) {
+      return new RateLimitedError(
+        `The model deployment '${deployment}' is over its rate limit; retry after ${Math.ceil(retryAfterSeconds)} s`,
+        retryAfterSeconds,
+      );
+    }
+    return new UpstreamError(
+      503,
+      'model_unavailable',
+      `Azure OpenAI is unavailable after ${error.attempts} attempt(s); retry later`,
+      retryAfterSeconds,
+    );
+  }
+  const { APIError, APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } = loadOpenAI();
+  if (error instanceof APIUserAbortError) return error;
+  if (error instanceof APIConnectionTimeoutError) {
+    return new UpstreamError(504, 'model_timeout', 'Azure OpenAI did not answer in time (AZURE_OPENAI_TIMEOUT_MS)');
+  }
+  if (error instanceof APIConnectionError) {
+    return new UpstreamError(503, 'model_unreachable', 'Azure OpenAI could not be reached; check AZURE_OPENAI_ENDPOINT', 5);
+  }
+  if (error instanceof APIError) return fromStatus(error.status, error.code, deployment);
+  if (error instanceof Error && /Credential|Authentication/.test(error.name)) {
+    return new UpstreamError(
+      503,
+      'model_credential_unavailable',
+      'No Microsoft Entra credential is available for Azure OpenAI: set AZURE_OPENAI_API_KEY, or sign in (az login) / use a managed identity',
+    );
+  }
+  return error;
+}
+
+function fromStatus(status: number | undefined, code: string | null | undefined, deployment: string): AppError {
+  if (status === 400 && code === 'content_filter') {
+    return new AppError(400, 'content_filter', 'The request was blocked by the Azure OpenAI content filter');
+  }
+  if (status === 400 && code === 'context_length_exceeded') {
+    return new AppError(400, 'context_length_exceeded', 'The conversation is longer than the model accepts');
+  }
+  if (status === 401) {
+    return new UpstreamError(502, 'model_auth_failed', 'Azure OpenAI rejected the credentials; check AZURE_OPENAI_API_KEY, or unset it to use Microsoft Entra ID');
+  }
+  if (status === 403) {
+    return new UpstreamError(
+      502,
+      'model_forbidden',
+      "Azure OpenAI refused access; grant the app's identity the 'Cognitive Services OpenAI User' role on the resource at AZURE_OPENAI_ENDPOINT",
+    );
+  }
+  if (status === 404) {
+    return new UpstreamError(
+      502,
+      'model_deployment_not_found',
+      `Deployment '${deployment}' was not found; check AZURE_OPENAI_DEPLOYMENT, AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_VERSION`,
+    );
+  }
+  return new UpstreamError(502, 'model_error', `Azure OpenAI answered ${status ?? 'an error'} (${code ?? 'no code'})`);
+}

@@ -1,0 +1,92 @@
+import { describeConfig } from '../../../src/shared/config/describe-config';
+import { loadConfig } from '../../../src/shared/config/load-config';
+import type { RawSources } from '../../../src/shared/config/sources';
+import { ConfigError } from '../../../src/shared/errors';
+
+const required = {
+  AZURE_OPENAI_ENDPOINT: 'https://example.openai.azure.com/',
+  AZURE_OPENAI_DEPLOYMENT: 'chat',
+  COSMOS_ENDPOINT: 'https://example.documents.azure.com:443/',
+  AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+};
+
+function sources(parts: Partial<RawSources>): RawSources {
+  return { env: {}, file: {}, dotenv: {}, ...parts };
+}
+
+describe('loadConfig', () => {
+  it('when a setting is in env, file and .env, then env wins and the source says so', () => {
+    const { values, provenance } = loadConfig(
+      sources({
+        env: { ...required, LOG_LEVEL: 'debug' },
+        file: { LOG_LEVEL: 'warn', LOG_FORMAT: 'json' },
+        dotenv: { LOG_LEVEL: 'error', LOG_FORMAT: 'text', AML_DEPLOYMENT: 'blue' },
+      }),
+    );
+    expect(values.LOG_LEVEL).toBe('debug');
+    expect(provenance.LOG_LEVEL.source).toBe('env');
+    expect(values.LOG_FORMAT).toBe('json');
+    expect(provenance.LOG_FORMAT.source).toBe('file');
+    expect(values.AML_DEPLOYMENT).toBe('blue');
+    expect(provenance.AML_DEPLOYMENT.source).toBe('file');
+  });
+
+  it('when a setting is nowhere, then its default is used and marked default, or it is absent', () => {
+    const { values, provenance } = loadConfig(sources({ env: required }));
+    expect(values.AZURE_OPENAI_API_VERSION).toBe('2024-10-21');
+    expect(provenance.AZURE_OPENAI_API_VERSION.source).toBe('default');
+    expect(values.AML_SCORING_URI).toBeUndefined();
+    expect(provenance.AML_SCORING_URI.source).toBe('absent');
+  });
+
+  it('when only a seed alias is set, then it fills the setting', () => {
+    const env = { ...required, AZURE_OPENAI_DEPLOYMENT: '', AZURE_OPENAI_DEPLOYMENT_NAME: 'gpt-4o', OPENAI_API_VERSION: '2024-06-01' };
+    const { values, provenance } = loadConfig(sources({ env }));
+    expect(values.AZURE_OPENAI_DEPLOYMENT).toBe('gpt-4o');
+    expect(provenance.AZURE_OPENAI_DEPLOYMENT.name).toBe('AZURE_OPENAI_DEPLOYMENT_NAME');
+    expect(values.AZURE_OPENAI_API_VERSION).toBe('2024-06-01');
+  });
+
+  it('when the main name and an alias are both set, then the main name wins', () => {
+    const env = { ...required, AZURE_OPENAI_DEPLOYMENT_NAME: 'old' };
+    expect(loadConfig(sources({ env })).values.AZURE_OPENAI_DEPLOYMENT).toBe('chat');
+  });
+
+  it('when several settings are missing or invalid, then one error lists each of them', () => {
+    const attempt = () => loadConfig(sources({ env: { LOG_LEVEL: 'loud', AZURE_OPENAI_ENDPOINT: 'not a url', CHAT_MAX_TOOL_ROUNDS: 'many' } }));
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const message = (error as ConfigError).message;
+      expect(message).toMatch(/LOG_LEVEL/);
+      expect(message).toMatch(/AZURE_OPENAI_ENDPOINT/);
+      expect(message).toMatch(/CHAT_MAX_TOOL_ROUNDS/);
+      expect(message).not.toMatch(/\n\s+at /); // no stack frames
+    }
+  });
+
+  it('when required settings are missing, then each is named with what it is for', () => {
+    expect(() => loadConfig(sources({}))).toThrow(/COSMOS_ENDPOINT: is required[\s\S]*AzureWebJobsStorage: is required/);
+  });
+
+  it('when AUTH_MODE is none inside Azure, then start fails', () => {
+    expect(() => loadConfig(sources({ env: { ...required, WEBSITE_SITE_NAME: 'func-app' } }))).toThrow(/AUTH_MODE/);
+  });
+
+  it('when a number setting is out of range, then it is rejected', () => {
+    expect(() => loadConfig(sources({ env: { ...required, CHAT_MAX_TOOL_ROUNDS: '500' } }))).toThrow(/CHAT_MAX_TOOL_ROUNDS/);
+  });
+});
+
+describe('describeConfig', () => {
+  it('when a secret is set, then config-info shows only that it is set, never its value', () => {
+    const secret = 'sentinel-key-0123456789';
+    const loaded = loadConfig(sources({ env: { ...required, AZURE_OPENAI_API_KEY: secret, AzureWebJobsStorage: `AccountKey=${secret}` } }));
+    const view = describeConfig(loaded.values, loaded.provenance);
+    expect(view.AZURE_OPENAI_API_KEY).toEqual({ set: true, source: 'env' });
+    expect(view.AML_API_KEY).toEqual({ set: false, source: 'absent' });
+    expect(view.AZURE_OPENAI_DEPLOYMENT).toEqual({ value: 'chat', source: 'env' });
+    expect(JSON.stringify(view)).not.toContain(secret);
+  });
+});
