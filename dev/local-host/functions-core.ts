@@ -33,7 +33,10 @@ export function setSystemLog(log: LogFunction): void {
 // The shape of this object mirrors the worker's API surface that @azure/functions calls.
 export const coreApi = {
   version: 'local-host',
-  registerFunction(metadata: { name: string; bindings: Record<string, BindingInfo> }, handler: Registration['handler']) {
+  registerFunction(
+    metadata: { name: string; bindings: Record<string, BindingInfo> },
+    handler: Registration['handler'],
+  ) {
     if (registrations.some((registration) => registration.name === metadata.name)) {
       throw new Error(`A function named "${metadata.name}" is already registered`);
     }
@@ -43,5 +46,7 @@ export const coreApi = {
   setProgrammingModel: (_model: unknown) => undefined,
   getProgrammingModel: () => undefined,
   registerHook: (_name: string, _callback: unknown) => ({ dispose: () => undefined }),
-  log: (level: string, category: string, message: string) => systemLog(level, category, message),
+  log: (level: string, category: string, message: string) => {
+    systemLog(level, category, message);
+  },
 };

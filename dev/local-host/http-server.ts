@@ -5,9 +5,9 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
 
-import type { Registration } from './functions-core';
 import { CORRELATION_HEADER, correlationIdFrom } from '../../src/shared/http/correlation';
 import { RouteTable } from '../../src/shared/http/route-table';
+import type { Registration } from './functions-core';
 
 export interface HttpHostOptions {
   readonly routePrefix: string;
@@ -27,7 +27,10 @@ export interface ServedFunction {
 }
 
 /** The HTTP functions among the registrations, with the route template the host serves them on. */
-export function httpFunctionsOf(registrations: readonly Registration[], routePrefix: string): ServedFunction[] {
+export function httpFunctionsOf(
+  registrations: readonly Registration[],
+  routePrefix: string,
+): ServedFunction[] {
   return registrations.flatMap((registration) => {
     const trigger = Object.values(registration.bindings).find((binding) => binding.type === 'httpTrigger');
     if (trigger === undefined) return [];
@@ -45,15 +48,21 @@ export function createHttpHost(registrations: readonly Registration[], options: 
   const routes = new RouteTable<{ registration: Registration; trigger: Registration['bindings'][string] }>();
   for (const served of httpFunctionsOf(registrations, options.routePrefix)) {
     const registration = registrations.find((candidate) => candidate.name === served.name);
-    const trigger = registration && Object.values(registration.bindings).find((binding) => binding.type === 'httpTrigger');
+    const trigger =
+      registration && Object.values(registration.bindings).find((binding) => binding.type === 'httpTrigger');
     if (registration === undefined || trigger === undefined) continue;
-    routes.add({ template: served.route ?? '', methods: served.methods ?? [], target: { registration, trigger } });
+    routes.add({
+      template: served.route ?? '',
+      methods: served.methods ?? [],
+      target: { registration, trigger },
+    });
   }
 
   return createServer((incoming, outgoing) => {
     handle(incoming, outgoing).catch((error: unknown) => {
       options.log('error', `local host failed to serve ${incoming.method} ${incoming.url}: ${String(error)}`);
-      if (!outgoing.headersSent) sendJson(outgoing, 500, 'internal_error', 'Internal server error', randomUUID());
+      if (!outgoing.headersSent)
+        sendJson(outgoing, 500, 'internal_error', 'Internal server error', randomUUID());
       else outgoing.destroy();
     });
   });
@@ -64,7 +73,10 @@ export function createHttpHost(registrations: readonly Registration[], options: 
     const cors = corsHeaders(incoming.headers.origin, options.allowedOrigins);
 
     if (method === 'OPTIONS' && incoming.headers['access-control-request-method'] !== undefined) {
-      if (cors === undefined) return sendJson(outgoing, 403, 'cors_forbidden', 'This origin is not allowed', randomUUID());
+      if (cors === undefined) {
+        sendJson(outgoing, 403, 'cors_forbidden', 'This origin is not allowed', randomUUID());
+        return;
+      }
       outgoing.writeHead(204, {
         ...cors,
         'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
@@ -86,12 +98,20 @@ export function createHttpHost(registrations: readonly Registration[], options: 
     const matched = routes.match(url.pathname, method);
     if (matched.found === undefined) {
       const correlationId = correlationIdFrom(incoming.headers[CORRELATION_HEADER]?.toString());
-      return matched.allowed.length > 0
-        ? sendJson(outgoing, 405, 'method_not_allowed', `Method ${method} is not allowed here`, correlationId, {
-            ...cors,
-            Allow: matched.allowed.join(', '),
-          })
-        : sendJson(outgoing, 404, 'not_found', `No function serves ${url.pathname}`, correlationId, cors);
+      if (matched.allowed.length > 0) {
+        const headers = { ...cors, Allow: matched.allowed.join(', ') };
+        sendJson(
+          outgoing,
+          405,
+          'method_not_allowed',
+          `Method ${method} is not allowed here`,
+          correlationId,
+          headers,
+        );
+      } else {
+        sendJson(outgoing, 404, 'not_found', `No function serves ${url.pathname}`, correlationId, cors);
+      }
+      return;
     }
 
     const { registration, trigger } = matched.found.target;
@@ -100,18 +120,24 @@ export function createHttpHost(registrations: readonly Registration[], options: 
       method,
       headers: toHeaders(incoming),
       ...(hasBody ? { body: Readable.toWeb(incoming) as ReadableStream, duplex: 'half' } : {}),
-    } as RequestInit);
+    });
     const request = new HttpRequest({ nativeRequest, params: matched.found.params } as never);
     const invocationId = randomUUID();
     const context = new InvocationContext({
       invocationId,
       functionName: registration.name,
-      options: { trigger: { ...trigger, name: trigger.name ?? 'request' } as never, extraInputs: [], extraOutputs: [] },
-      logHandler: (level, ...args) => options.invocationLog(level, args.map(String).join(' ')),
+      options: {
+        trigger: { ...trigger, name: trigger.name ?? 'request' },
+        extraInputs: [],
+        extraOutputs: [],
+      },
+      logHandler: (level, ...args) => {
+        options.invocationLog(level, args.map(String).join(' '));
+      },
     });
 
     const result = await registration.handler(request, context);
-    const response = result instanceof HttpResponse ? result : new HttpResponse((result ?? {}) as never);
+    const response = result instanceof HttpResponse ? result : new HttpResponse(result ?? {});
     const headers: Record<string, string> = { ...cors };
     response.headers.forEach((value, key) => {
       headers[key] = value;
@@ -159,7 +185,10 @@ function toHeaders(incoming: IncomingMessage): Headers {
   return headers;
 }
 
-function corsHeaders(origin: string | undefined, allowed: readonly string[]): Record<string, string> | undefined {
+function corsHeaders(
+  origin: string | undefined,
+  allowed: readonly string[],
+): Record<string, string> | undefined {
   if (origin === undefined || !allowed.includes(origin)) return undefined;
   return {
     'Access-Control-Allow-Origin': origin,
@@ -176,6 +205,10 @@ function sendJson(
   correlationId: string,
   headers: Record<string, string> = {},
 ): void {
-  outgoing.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'X-Request-ID': correlationId });
+  outgoing.writeHead(status, {
+    ...headers,
+    'Content-Type': 'application/json',
+    'X-Request-ID': correlationId,
+  });
   outgoing.end(JSON.stringify({ error: { code, message }, correlationId }));
 }

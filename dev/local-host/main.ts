@@ -14,7 +14,7 @@ import { registrations, setSystemLog } from './functions-core';
 import { readHostConfig } from './host-config';
 import { createHttpHost, httpFunctionsOf, type ServedFunction } from './http-server';
 import { installFunctionsCore } from './install-core';
-import { startQueueListener, type QueueListener } from './queue-listener';
+import { type QueueListener, startQueueListener } from './queue-listener';
 
 /**
  * The local Functions host: loads the app from package.json `main` exactly as the Azure host does,
@@ -29,13 +29,16 @@ async function main(): Promise<void> {
   const hostConfig = readHostConfig(appRoot);
 
   const write = (level: string, line: string) =>
-    (level === 'error' || level === 'warn' || level === 'warning' ? process.stderr : process.stdout).write(`${line}\n`);
+    (level === 'error' || level === 'warn' || level === 'warning' ? process.stderr : process.stdout).write(
+      `${line}\n`,
+    );
   setSystemLog((level, _category, message) => {
     if (level === 'warning' || level === 'error') write(level, `[host] ${message}`);
   });
 
   installFunctionsCore();
   const packageJson = JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as { main: string };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- like the host: the app is loaded by path from package.json main
   require(join(appRoot, packageJson.main));
 
   const served: ServedFunction[] = httpFunctionsOf(registrations, hostConfig.routePrefix);
@@ -48,13 +51,13 @@ async function main(): Promise<void> {
   });
   const port = dev.values.PORT;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
+    server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE'
           ? new ConfigError([`PORT: port ${port} is already in use; set PORT to a free port`])
           : error,
-      ),
-    );
+      );
+    });
     server.listen(port, '127.0.0.1', resolve);
   });
 
@@ -78,7 +81,11 @@ async function main(): Promise<void> {
               invocationId: randomUUID(),
               functionName: registration.name,
               triggerMetadata: { ...metadata },
-              options: { trigger: { ...trigger, name: trigger.name ?? 'queueItem' } as never, extraInputs: [], extraOutputs: [] },
+              options: {
+                trigger: { ...trigger, name: trigger.name ?? 'queueItem' },
+                extraInputs: [],
+                extraOutputs: [],
+              },
               logHandler: (level, ...args) => write(level, args.map(String).join(' ')),
             });
             await registration.handler(payload, context);
@@ -88,13 +95,18 @@ async function main(): Promise<void> {
       served.push({ name: registration.name, trigger: 'queueTrigger', queueName: String(trigger.queueName) });
     }
   }
-  for (const { name } of registrations.filter((registration) => !served.some((item) => item.name === registration.name))) {
+  for (const { name } of registrations.filter(
+    (registration) => !served.some((item) => item.name === registration.name),
+  )) {
     write('warn', `[host] ${name}: this local host does not support its trigger type; it is not served`);
   }
 
   write('info', `[host] listening on http://127.0.0.1:${port}/${hostConfig.routePrefix}`);
   for (const item of served) {
-    const what = item.trigger === 'httpTrigger' ? `${(item.methods ?? []).join(',')} /${item.route ?? ''}` : `queue ${item.queueName ?? ''}`;
+    const what =
+      item.trigger === 'httpTrigger'
+        ? `${(item.methods ?? []).join(',')} /${item.route ?? ''}`
+        : `queue ${item.queueName ?? ''}`;
     write('info', `[host]   ${item.name}: ${what}`);
   }
 
@@ -108,12 +120,18 @@ async function main(): Promise<void> {
     void Promise.allSettled(listeners.map((listener) => listener.stop())).then(() => process.exit(0));
     setTimeout(() => process.exit(0), 5_000).unref();
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => {
+    stop('SIGINT');
+  });
+  process.on('SIGTERM', () => {
+    stop('SIGTERM');
+  });
 }
 
 main().catch((error: unknown) => {
   // A configuration problem is the user's to fix: print it plainly, without a stack trace.
-  process.stderr.write(`${error instanceof ConfigError ? error.message : `local host failed to start: ${String(error)}`}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : `local host failed to start: ${String(error)}`}\n`,
+  );
   process.exit(1);
 });

@@ -1,4 +1,4 @@
-import type { DequeuedMessageItem, QueueClient, QueueServiceClient } from '@azure/storage-queue';
+import type { DequeuedMessageItem, QueueServiceClient } from '@azure/storage-queue';
 
 import type { QueueSettings } from './host-config';
 
@@ -40,23 +40,29 @@ export async function startQueueListener(options: QueueListenerOptions): Promise
   await queue.createIfNotExists();
   const inFlight = new Set<Promise<void>>();
   const stopping = new AbortController();
+  const isStopping = () => stopping.signal.aborted;
   const leaseSeconds = Math.max(1, Math.round(options.leaseMs / 1000));
 
   const moveToPoison = async (message: DequeuedMessageItem, popReceipt: string) => {
     await poison.createIfNotExists();
     await poison.sendMessage(message.messageText);
     await queue.deleteMessage(message.messageId, popReceipt);
-    log('warn', `queue ${options.queueName}: message ${message.messageId} moved to ${poison.name} after ${message.dequeueCount} attempts`);
+    log(
+      'warn',
+      `queue ${options.queueName}: message ${message.messageId} moved to ${poison.name} after ${message.dequeueCount} attempts`,
+    );
   };
 
-  const process = async (message: DequeuedMessageItem): Promise<void> => {
+  const handleMessage = async (message: DequeuedMessageItem): Promise<void> => {
     let popReceipt = message.popReceipt;
     if (message.dequeueCount > settings.maxDequeueCount) return moveToPoison(message, popReceipt);
     let renewal = Promise.resolve();
     const timer = setInterval(() => {
       renewal = renewal
         .then(async () => {
-          popReceipt = (await queue.updateMessage(message.messageId, popReceipt, undefined, leaseSeconds)).popReceipt ?? popReceipt;
+          popReceipt =
+            (await queue.updateMessage(message.messageId, popReceipt, undefined, leaseSeconds)).popReceipt ??
+            popReceipt;
         })
         .catch(() => undefined);
     }, options.leaseMs / 2);
@@ -73,14 +79,25 @@ export async function startQueueListener(options: QueueListenerOptions): Promise
       });
     } catch (error) {
       failed = true;
-      log('warn', `queue ${options.queueName}: message ${message.messageId} failed (attempt ${message.dequeueCount}): ${String(error)}`);
+      log(
+        'warn',
+        `queue ${options.queueName}: message ${message.messageId} failed (attempt ${message.dequeueCount}): ${String(error)}`,
+      );
     } finally {
       clearInterval(timer);
       await renewal;
     }
-    if (!failed) return void (await queue.deleteMessage(message.messageId, popReceipt));
+    if (!failed) {
+      await queue.deleteMessage(message.messageId, popReceipt);
+      return;
+    }
     if (message.dequeueCount >= settings.maxDequeueCount) return moveToPoison(message, popReceipt);
-    await queue.updateMessage(message.messageId, popReceipt, undefined, Math.round(settings.visibilityTimeoutMs / 1000));
+    await queue.updateMessage(
+      message.messageId,
+      popReceipt,
+      undefined,
+      Math.round(settings.visibilityTimeoutMs / 1000),
+    );
   };
 
   const loop = async () => {
@@ -99,8 +116,7 @@ export async function startQueueListener(options: QueueListenerOptions): Promise
         });
         messages = received.receivedMessageItems;
       } catch (error) {
-        if (stopping.signal.aborted) break;
-        log('warn', `queue ${options.queueName}: polling failed: ${String(error)}`);
+        if (!isStopping()) log('warn', `queue ${options.queueName}: polling failed: ${String(error)}`);
       }
       if (messages.length === 0) {
         delay = Math.min(delay === 0 ? 100 : delay * 2, settings.maxPollingIntervalMs);
@@ -109,8 +125,10 @@ export async function startQueueListener(options: QueueListenerOptions): Promise
       }
       delay = 0;
       for (const message of messages) {
-        const work: Promise<void> = process(message)
-          .catch((error: unknown) => log('error', `queue ${options.queueName}: ${String(error)}`))
+        const work: Promise<void> = handleMessage(message)
+          .catch((error: unknown) => {
+            log('error', `queue ${options.queueName}: ${String(error)}`);
+          })
           .finally(() => inFlight.delete(work));
         inFlight.add(work);
       }
@@ -130,7 +148,8 @@ export async function startQueueListener(options: QueueListenerOptions): Promise
 function decode(text: string, encoding: QueueSettings['messageEncoding']): unknown {
   let payload = text;
   if (encoding === 'base64') {
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text.trim())) throw new Error('The message is not valid base64 (host.json messageEncoding is base64)');
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text.trim()))
+      throw new Error('The message is not valid base64 (host.json messageEncoding is base64)');
     payload = Buffer.from(text, 'base64').toString('utf8');
   }
   const trimmed = payload.trimStart();

@@ -43,8 +43,9 @@ async function accept(
   const { options } = state;
   if (route.kind === 'classic' && route.apiVersion === undefined) return resourceNotFound();
   if (!isAuthorized(request.headers, options.apiKey)) return unauthorized();
-  if (route.kind === 'classic' && !options.deployments.includes(route.deployment))
+  if (route.kind === 'classic' && !options.deployments.includes(route.deployment)) {
     return deploymentNotFound();
+  }
   let body: unknown;
   try {
     body = JSON.parse(await readBody(request));

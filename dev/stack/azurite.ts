@@ -31,14 +31,31 @@ export async function startAzurite(options: AzuriteOptions): Promise<Azurite> {
     await ensurePortFree(options.tablePort, 'AZURITE_TABLE_PORT');
   }
   const key = randomBytes(32).toString('base64');
-  const entry = require.resolve(options.queueOnly === true ? 'azurite/dist/src/queue/main.js' : 'azurite/dist/src/azurite.js');
+  const entry = require.resolve(
+    options.queueOnly === true ? 'azurite/dist/src/queue/main.js' : 'azurite/dist/src/azurite.js',
+  );
   const ports =
     options.queueOnly === true
       ? ['--queuePort', String(options.queuePort)]
-      : ['--blobPort', String(options.blobPort), '--queuePort', String(options.queuePort), '--tablePort', String(options.tablePort)];
+      : [
+          '--blobPort',
+          String(options.blobPort),
+          '--queuePort',
+          String(options.queuePort),
+          '--tablePort',
+          String(options.tablePort),
+        ];
   const child: ChildProcess = spawn(
     process.execPath,
-    [entry, '--inMemoryPersistence', '--disableTelemetry', '--silent', '--skipApiVersionCheck', '--loose', ...ports],
+    [
+      entry,
+      '--inMemoryPersistence',
+      '--disableTelemetry',
+      '--silent',
+      '--skipApiVersionCheck',
+      '--loose',
+      ...ports,
+    ],
     { env: { ...process.env, AZURITE_ACCOUNTS: `${ACCOUNT}:${key}` }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -53,7 +70,8 @@ export async function startAzurite(options: AzuriteOptions): Promise<Azurite> {
       () => canConnect(options.queuePort),
       30_000,
       'Azurite',
-      () => (hasExited ? new Error(`Azurite exited during start: ${output.trim().slice(0, 500)}`) : undefined),
+      () =>
+        hasExited ? new Error(`Azurite exited during start: ${output.trim().slice(0, 500)}`) : undefined,
     );
   } catch (error) {
     child.kill('SIGKILL');
@@ -61,8 +79,10 @@ export async function startAzurite(options: AzuriteOptions): Promise<Azurite> {
   }
 
   const queueEndpoint = `http://127.0.0.1:${options.queuePort}/${ACCOUNT}`;
-  const blob = options.queueOnly === true ? '' : `BlobEndpoint=http://127.0.0.1:${options.blobPort}/${ACCOUNT};`;
-  const table = options.queueOnly === true ? '' : `TableEndpoint=http://127.0.0.1:${options.tablePort}/${ACCOUNT};`;
+  const blob =
+    options.queueOnly === true ? '' : `BlobEndpoint=http://127.0.0.1:${options.blobPort}/${ACCOUNT};`;
+  const table =
+    options.queueOnly === true ? '' : `TableEndpoint=http://127.0.0.1:${options.tablePort}/${ACCOUNT};`;
   return {
     connectionString: `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${key};QueueEndpoint=${queueEndpoint};${blob}${table}`,
     queueEndpoint,
@@ -84,6 +104,8 @@ function canConnect(port: number): Promise<boolean> {
       socket.destroy();
       resolve(true);
     });
-    socket.once('error', () => resolve(false));
+    socket.once('error', () => {
+      resolve(false);
+    });
   });
 }

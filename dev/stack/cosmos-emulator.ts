@@ -20,12 +20,15 @@ export async function startCosmosEmulator(port: number): Promise<CosmosEmulator>
   const server: Server = cosmosServer();
   const listen = () =>
     new Promise<void>((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException) =>
+      const onError = (error: NodeJS.ErrnoException) => {
         reject(
           error.code === 'EADDRINUSE'
-            ? new ConfigError([`COSMOS_EMULATOR_PORT: port ${port} is already in use; set COSMOS_EMULATOR_PORT to a free port`])
+            ? new ConfigError([
+                `COSMOS_EMULATOR_PORT: port ${port} is already in use; set COSMOS_EMULATOR_PORT to a free port`,
+              ])
             : error,
         );
+      };
       server.once('error', onError);
       server.listen(port, '127.0.0.1', () => {
         server.off('error', onError);
@@ -34,8 +37,13 @@ export async function startCosmosEmulator(port: number): Promise<CosmosEmulator>
     });
   const close = () =>
     new Promise<void>((resolve) => {
-      if (!server.listening) return resolve();
-      server.close(() => resolve());
+      if (!server.listening) {
+        resolve();
+        return;
+      }
+      server.close(() => {
+        resolve();
+      });
       server.closeAllConnections();
     });
   await listen();

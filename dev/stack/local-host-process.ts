@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
-import { waitFor } from './ports';
+import { ensurePortFree, waitFor } from './ports';
 
 export interface LocalHostProcess {
   readonly url: string;
@@ -25,11 +25,17 @@ export async function spawnLocalHost(options: {
   output: 'inherit' | 'capture';
   readyTimeoutMs?: number;
 }): Promise<LocalHostProcess> {
-  const child: ChildProcess = spawn(process.execPath, [join(options.appRoot, 'dist/dev/local-host/main.js')], {
-    cwd: options.appRoot,
-    env: { ...options.env, PORT: String(options.port) },
-    stdio: options.output === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
-  });
+  // Otherwise another process on the port could answer the readiness check in this host's place.
+  await ensurePortFree(options.port, 'PORT');
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(options.appRoot, 'dist/dev/local-host/main.js')],
+    {
+      cwd: options.appRoot,
+      env: { ...options.env, PORT: String(options.port) },
+      stdio: options.output === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

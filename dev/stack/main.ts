@@ -5,7 +5,7 @@ import { settings } from '../../src/shared/config/settings';
 import { readSources } from '../../src/shared/config/sources';
 import { ConfigError } from '../../src/shared/errors';
 import { devSettings } from '../dev-settings';
-import { spawnLocalHost } from './local-host-process';
+import { type LocalHostProcess, spawnLocalHost } from './local-host-process';
 import { ensurePortFree } from './ports';
 import { startStack } from './start-stack';
 
@@ -20,27 +20,40 @@ async function main(): Promise<void> {
   await ensurePortFree(dev.values.PORT, 'PORT');
 
   const stack = await startStack({ config: app.values, dev: dev.values });
-  let host: Awaited<ReturnType<typeof spawnLocalHost>> | undefined;
+  const running: { host?: LocalHostProcess } = {};
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    await host?.stop();
+    await running.host?.stop();
     await stack.stop();
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
 
-  host = await spawnLocalHost({ appRoot, port: dev.values.PORT, env: { ...process.env, ...stack.env }, output: 'inherit' });
+  const host = await spawnLocalHost({
+    appRoot,
+    port: dev.values.PORT,
+    env: { ...process.env, ...stack.env },
+    output: 'inherit',
+  });
+  running.host = host;
   void host.exited.then((code) => stop(code ?? 1));
 
   const table = new Table({ head: ['service', 'url', 'local or real'], style: { head: [], border: [] } });
-  table.push(['Functions host', `${host.url}/api`, 'local'], ...stack.rows.map((row) => [row.service, row.url, row.kind]));
-  process.stdout.write(`\n${table.toString()}\n\nReady: try curl ${host.url}/api/health — Ctrl-C stops everything.\n`);
+  table.push(
+    ['Functions host', `${host.url}/api`, 'local'],
+    ...stack.rows.map((row) => [row.service, row.url, row.kind]),
+  );
+  process.stdout.write(
+    `\n${table.toString()}\n\nReady: try curl ${host.url}/api/health — Ctrl-C stops everything.\n`,
+  );
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : `npm start failed: ${String(error)}`}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : `npm start failed: ${String(error)}`}\n`,
+  );
   process.exit(1);
 });

@@ -6,14 +6,18 @@ import { ConfigError } from '../../src/shared/errors';
 export async function ensurePortFree(port: number, setting: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const probe = createServer();
-    probe.once('error', (error: NodeJS.ErrnoException) =>
+    probe.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE'
           ? new ConfigError([`${setting}: port ${port} is already in use; set ${setting} to a free port`])
           : error,
-      ),
+      );
+    });
+    probe.listen(port, '127.0.0.1', () =>
+      probe.close(() => {
+        resolve();
+      }),
     );
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
   });
 }
 
@@ -25,7 +29,9 @@ export async function freePort(): Promise<number> {
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
+      probe.close(() => {
+        resolve(port);
+      });
     });
   });
 }

@@ -51,8 +51,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   try {
     let azurite: Azurite | undefined;
     const storage = config.AzureWebJobsStorage;
-    const identityStorage = config.AzureWebJobsStorage__queueServiceUri ?? config.AzureWebJobsStorage__accountName;
-    if ((storage === undefined || /^UseDevelopmentStorage=true/i.test(storage)) && identityStorage === undefined) {
+    const identityStorage =
+      config.AzureWebJobsStorage__queueServiceUri ?? config.AzureWebJobsStorage__accountName;
+    if (
+      (storage === undefined || /^UseDevelopmentStorage=true/i.test(storage)) &&
+      identityStorage === undefined
+    ) {
       const queues = await startAzurite({
         blobPort: dev.AZURITE_BLOB_PORT,
         queuePort: dev.AZURITE_QUEUE_PORT,
@@ -81,11 +85,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     let model: ModelSimulator | undefined;
     if (config.AZURE_OPENAI_ENDPOINT === undefined) {
-      const apiKey = randomBytes(24).toString('hex');
+      const apiKey = options.model?.apiKey ?? randomBytes(24).toString('hex');
       const simulator = await startModelSimulator({
         port: dev.MODEL_SIMULATOR_PORT,
         apiKey,
-        deployments: [config.AZURE_OPENAI_DEPLOYMENT ?? DEPLOYMENT, ...(config.AZURE_OPENAI_ALLOWED_DEPLOYMENTS ?? [])],
+        deployments: [
+          config.AZURE_OPENAI_DEPLOYMENT ?? DEPLOYMENT,
+          ...(config.AZURE_OPENAI_ALLOWED_DEPLOYMENTS ?? []),
+        ],
         ...options.model,
       });
       model = simulator;

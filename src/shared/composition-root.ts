@@ -1,6 +1,10 @@
 import type { InvocationContext } from '@azure/functions';
 
 import { appInfo } from './app-info';
+import { type ChatService, createChatService } from './chat/chat-service';
+import { resolveSystemPrompt } from './chat/system-prompt';
+import { createToolRegistry } from './chat/tool-registry';
+import { type CompletionsService, createCompletionsService } from './completions/completions-service';
 import { loadConfig, type LoadedConfig, type Provenance } from './config/load-config';
 import type { AppConfig } from './config/settings';
 import { createCosmosClient } from './cosmos/cosmos-client';
@@ -8,14 +12,10 @@ import { createHealthService, type HealthService } from './health/health-service
 import { bearerTokenProvider, lazyCredential } from './identity/azure-credential';
 import { consoleSink, createLogger, type Logger, type LogSink } from './logging/logger';
 import { createRedactor, type Redact } from './logging/redactor';
-import { createChatService, type ChatService } from './chat/chat-service';
-import { resolveSystemPrompt } from './chat/system-prompt';
-import { createToolRegistry } from './chat/tool-registry';
-import { createCompletionsService, type CompletionsService } from './completions/completions-service';
 import { createAzureOpenAIChatModel } from './model/azure-openai-chat-model';
 import type { ChatModel } from './model/chat-model';
 import { createQueueServiceClient } from './queues/queue-service';
-import { createPredictCustomerTool, createHeuristicScorer } from './scoring/predict-customer-tool';
+import { createHeuristicScorer, createPredictCustomerTool } from './scoring/predict-customer-tool';
 import { createAmlScorer } from './scoring/scoring-client';
 import { createGetStatTool } from './stats/get-stat-tool';
 import { createJsonFileStatsSource, defaultStatsFile } from './stats/stats-source';
@@ -132,7 +132,16 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
     ],
   });
 
-  return { config, provenance, redact, logger, health, model, chat, completions: createCompletionsService(model) };
+  return {
+    config,
+    provenance,
+    redact,
+    logger,
+    health,
+    model,
+    chat,
+    completions: createCompletionsService(model),
+  };
 }
 
 function contextSink(context: InvocationContext | undefined): LogSink {

@@ -42,9 +42,15 @@ export class NotFoundError extends AppError {
 
 export class MethodNotAllowedError extends AppError {
   constructor(method: string, allowed: readonly string[]) {
-    super(405, 'method_not_allowed', `Method ${method} is not allowed here; use ${allowed.join(', ')}`, undefined, {
-      Allow: allowed.join(', '),
-    });
+    super(
+      405,
+      'method_not_allowed',
+      `Method ${method} is not allowed here; use ${allowed.join(', ')}`,
+      undefined,
+      {
+        Allow: allowed.join(', '),
+      },
+    );
   }
 }
 
@@ -68,24 +74,23 @@ export class UnsupportedMediaTypeError extends AppError {
 
 export class RateLimitedError extends AppError {
   constructor(message: string, retryAfterSeconds: number) {
-    super(429, 'rate_limited', message, undefined, { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+    super(429, 'rate_limited', message, undefined, {
+      'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+    });
   }
 }
 
 /** A dependency (model, Cosmos, scoring, storage) failed or is misconfigured. */
 export class UpstreamError extends AppError {
-  constructor(
-    status: 502 | 503 | 504,
-    code: string,
-    message: string,
-    retryAfterSeconds?: number,
-  ) {
+  constructor(status: 502 | 503 | 504, code: string, message: string, retryAfterSeconds?: number) {
     super(
       status,
       code,
       message,
       undefined,
-      retryAfterSeconds === undefined ? {} : { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+      retryAfterSeconds === undefined
+        ? {}
+        : { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
     );
   }
 }

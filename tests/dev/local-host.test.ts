@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 
 import { spawnLocalHost } from '../../dev/stack/local-host-process';
+import { freePort } from '../../dev/stack/ports';
 import { getJson, repoRoot, startTestStack, type TestStack } from '../support/test-stack';
 
 const ORIGIN = 'http://localhost:5173';
@@ -11,8 +12,8 @@ describe('local host with Azurite and the Cosmos emulator', () => {
   let base: string;
 
   beforeAll(async () => {
-    stack = await startTestStack({ settings: { CORS_ALLOWED_ORIGINS: ORIGIN } });
-    base = (await stack.startHost({ AZURE_OPENAI_API_KEY: SECRET })).url;
+    stack = await startTestStack({ settings: { CORS_ALLOWED_ORIGINS: ORIGIN }, model: { apiKey: SECRET } });
+    base = (await stack.startHost()).url;
   });
   afterAll(() => stack.stop());
 
@@ -106,14 +107,15 @@ describe('local host with Azurite and the Cosmos emulator', () => {
 
   it('when deep health runs with every dependency up, then each check is healthy with a latency', async () => {
     const { status, body } = await getJson(`${base}/api/health?deep=true`);
-    expect(status).toBe(200);
     expect(body).toMatchObject({
       status: 'healthy',
       checks: {
         cosmos: { status: 'healthy', latencyMs: expect.any(Number) },
         queues: { status: 'healthy', latencyMs: expect.any(Number) },
+        model: { status: 'healthy', latencyMs: expect.any(Number) },
       },
     });
+    expect(status).toBe(200);
   });
 
   it('when the Cosmos emulator is stopped, then deep health answers 503 naming cosmos, and recovers after', async () => {
@@ -132,31 +134,33 @@ describe('local host with Azurite and the Cosmos emulator', () => {
     expect(again.status).toBe(200);
   }, 30_000);
 
-  it('when the port is taken, then a second host exits naming the port and the PORT setting', async () => {
-    const port = Number(new URL(base).port);
-    await expect(
-      spawnLocalHost({
-        appRoot: repoRoot,
-        port,
-        env: { ...process.env, ...stack.env },
-        output: 'capture',
-        readyTimeoutMs: 20_000,
-      }),
-    ).rejects.toThrow(new RegExp(`PORT: port ${port} is already in use`));
+  it('when the port is taken, then a second host exits with status 1 naming the port and the PORT setting', () => {
+    const port = new URL(base).port;
+    const run = () =>
+      execFileSync(process.execPath, ['dist/dev/local-host/main.js'], {
+        cwd: repoRoot,
+        env: { PATH: process.env.PATH, ...stack.env, PORT: port },
+        stdio: 'pipe',
+      });
+    expect(run).toThrow(new RegExp(`PORT: port ${port} is already in use; set PORT to a free port`));
   });
 
-  it('when a setting is invalid, then the host exits with one clear message and no stack trace', async () => {
-    const attempt = spawnLocalHost({
+  it('when settings are invalid, then the host exits with one message listing each, and no stack trace', async () => {
+    const port = await freePort();
+    const error = await spawnLocalHost({
       appRoot: repoRoot,
-      port: 1,
+      port,
       env: { PATH: process.env.PATH, ...stack.env, LOG_LEVEL: 'loud', CHAT_MAX_TOOL_ROUNDS: 'x' },
       output: 'capture',
       readyTimeoutMs: 20_000,
-    });
-    await expect(attempt).rejects.toThrow(
-      /Invalid configuration:[\s\S]*LOG_LEVEL[\s\S]*CHAT_MAX_TOOL_ROUNDS/,
+    }).then(
+      () => new Error('the host started'),
+      (thrown: unknown) => thrown as Error,
     );
-    await attempt.catch((error: Error) => expect(error.message).not.toMatch(/\n\s+at /));
+    expect(error.message).toMatch(/Invalid configuration:/);
+    expect(error.message).toMatch(/- LOG_LEVEL: /);
+    expect(error.message).toMatch(/- CHAT_MAX_TOOL_ROUNDS: /);
+    expect(error.message).not.toMatch(/\n\s+at /);
   });
 
   it('when the host is stopped with SIGTERM, then it exits cleanly', async () => {

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { parseSettings } from '../../src/shared/config/load-config';
-import { settings } from '../../src/shared/config/settings';
 import type { ModelSimulatorOptions } from '../../dev/model-simulator';
 import { type LocalHostProcess, spawnLocalHost } from '../../dev/stack/local-host-process';
 import { freePort } from '../../dev/stack/ports';
 import { type Stack, startStack } from '../../dev/stack/start-stack';
+import { parseSettings } from '../../src/shared/config/load-config';
+import { settings } from '../../src/shared/config/settings';
 
 export const repoRoot = resolve(__dirname, '../..');
 
@@ -37,7 +37,12 @@ export async function startTestStack(
     MODEL_SIMULATOR_PORT: 0,
     SCORING_SIMULATOR_PORT: 0,
   };
-  const stack = await startStack({ config, dev, queueOnly: true, ...(options.model ? { model: options.model } : {}) });
+  const stack = await startStack({
+    config,
+    dev,
+    queueOnly: true,
+    ...(options.model ? { model: options.model } : {}),
+  });
   const appRoot = mkdtempSync(join(tmpdir(), 'app-root-'));
   for (const entry of ['dist', 'node_modules', 'host.json', 'package.json', 'data']) {
     symlinkSync(join(repoRoot, entry), join(appRoot, entry));
@@ -73,7 +78,10 @@ export async function startTestStack(
 }
 
 /** Fetches JSON from the host. */
-export async function getJson(url: string, init?: RequestInit): Promise<{ status: number; headers: Headers; body: unknown }> {
+export async function getJson(
+  url: string,
+  init?: RequestInit,
+): Promise<{ status: number; headers: Headers; body: unknown }> {
   const response = await fetch(url, init);
   const text = await response.text();
   let body: unknown = text;

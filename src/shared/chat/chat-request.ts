@@ -6,7 +6,9 @@ export const conversationIdSchema = z
 
 /** The body of POST /api/chat (seed 000's `message`, seed 002's `messages`, and the AI Chat Protocol fields). */
 export function chatRequestSchema(limits: { readonly maxMessageChars: number }) {
-  const content = z.string().max(limits.maxMessageChars, `must be at most ${limits.maxMessageChars} characters`);
+  const content = z
+    .string()
+    .max(limits.maxMessageChars, `must be at most ${limits.maxMessageChars} characters`);
   const message = z.object({ role: z.enum(['system', 'user', 'assistant']), content });
   return z
     .object({

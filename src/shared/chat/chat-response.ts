@@ -8,12 +8,20 @@ export interface ChatResponseBody {
   readonly actions_result: readonly { tool: string; arguments: unknown; result: unknown }[];
   readonly message: { readonly role: 'assistant'; readonly content: string };
   readonly context: { readonly intent: string };
-  readonly usage: { readonly prompt_tokens: number; readonly completion_tokens: number; readonly total_tokens: number };
+  readonly usage: {
+    readonly prompt_tokens: number;
+    readonly completion_tokens: number;
+    readonly total_tokens: number;
+  };
   readonly sessionState: { readonly conversationId: string };
 }
 
 export function toUsageBody(usage: Usage): ChatResponseBody['usage'] {
-  return { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.totalTokens };
+  return {
+    prompt_tokens: usage.promptTokens,
+    completion_tokens: usage.completionTokens,
+    total_tokens: usage.totalTokens,
+  };
 }
 
 /** Seed 000's fields and the AI Chat Protocol's (`message`, `context`, `sessionState`) in one body. */
@@ -22,7 +30,11 @@ export function toChatResponse(answer: ChatAnswer): ChatResponseBody {
     conversationId: answer.conversationId,
     intent: answer.intent,
     answer_md: answer.answerMd,
-    actions_result: answer.actions.map(({ tool, arguments: args, result }) => ({ tool, arguments: args, result })),
+    actions_result: answer.actions.map(({ tool, arguments: args, result }) => ({
+      tool,
+      arguments: args,
+      result,
+    })),
     message: { role: 'assistant', content: answer.answerMd },
     context: { intent: answer.intent },
     usage: toUsageBody(answer.usage),

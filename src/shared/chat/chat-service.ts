@@ -28,7 +28,11 @@ export interface ChatService {
   /** Runs a whole turn and returns the answer. */
   answer(request: ChatRequest, log: Logger, signal?: AbortSignal): Promise<ChatAnswer>;
   /** Runs a turn as events: the conversation id first, then tool activity and text as it comes. */
-  stream(request: ChatRequest, log: Logger, signal?: AbortSignal): { conversationId: string; events: AsyncIterable<ChatEvent> };
+  stream(
+    request: ChatRequest,
+    log: Logger,
+    signal?: AbortSignal,
+  ): { conversationId: string; events: AsyncIterable<ChatEvent> };
 }
 
 /**
@@ -38,13 +42,25 @@ export interface ChatService {
  * const chat = createChatService({ model, tools, settings });
  * const answer = await chat.answer({ message: 'Hello' }, log);
  */
-export function createChatService(deps: { model: ChatModel; tools: ToolRegistry; settings: ChatSettings }): ChatService {
+export function createChatService(deps: {
+  model: ChatModel;
+  tools: ToolRegistry;
+  settings: ChatSettings;
+}): ChatService {
   const { settings } = deps;
 
   const prepare = (request: ChatRequest, log: Logger, streaming: boolean, signal?: AbortSignal) => {
     const deployment = request.model;
-    if (deployment !== undefined && deployment !== settings.defaultDeployment && !settings.allowedDeployments.includes(deployment)) {
-      throw new ValidationError(`Model '${deployment}' is not allowed`, [{ path: 'model', message: 'not in AZURE_OPENAI_ALLOWED_DEPLOYMENTS' }], 'model_not_allowed');
+    if (
+      deployment !== undefined &&
+      deployment !== settings.defaultDeployment &&
+      !settings.allowedDeployments.includes(deployment)
+    ) {
+      throw new ValidationError(
+        `Model '${deployment}' is not allowed`,
+        [{ path: 'model', message: 'not in AZURE_OPENAI_ALLOWED_DEPLOYMENTS' }],
+        'model_not_allowed',
+      );
     }
     const incoming: ChatMessage[] =
       request.messages !== undefined

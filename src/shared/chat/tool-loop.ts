@@ -97,7 +97,11 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
     );
     for (const [index, outcome] of outcomes.entries()) {
       const toolCallId = result.toolCalls[index]?.id ?? '';
-      const message: ChatMessage = { role: 'tool', toolCallId, content: JSON.stringify(outcome.result).slice(0, MAX_TOOL_RESULT_CHARS) };
+      const message: ChatMessage = {
+        role: 'tool',
+        toolCallId,
+        content: JSON.stringify(outcome.result).slice(0, MAX_TOOL_RESULT_CHARS),
+      };
       transcript.push(message);
       added.push(message);
       actions.push(outcome);
@@ -108,7 +112,10 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
   input.log.warn('tool round limit reached', { maxRounds: input.maxRounds });
   const answerMd = `I could not finish this request within ${input.maxRounds} rounds of tool calls. Please ask again more specifically.`;
   added.push({ role: 'assistant', content: answerMd });
-  yield { type: 'finish', outcome: { answer: { intent: 'tool_limit', answerMd }, actions, usage, newMessages: added } };
+  yield {
+    type: 'finish',
+    outcome: { answer: { intent: 'tool_limit', answerMd }, actions, usage, newMessages: added },
+  };
 }
 
 function safeParse(text: string): unknown {

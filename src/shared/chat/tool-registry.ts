@@ -17,7 +17,10 @@ export function createToolRegistry(tools: readonly Tool[]): ToolRegistry {
     byName.set(tool.name, tool);
   }
   const definitions = tools.map((tool): ToolDefinition => {
-    const { $schema: _ignored, ...parameters } = z.toJSONSchema(tool.input, { io: 'input', unrepresentable: 'any' });
+    const { $schema: _ignored, ...parameters } = z.toJSONSchema(tool.input, {
+      io: 'input',
+      unrepresentable: 'any',
+    });
     return { name: tool.name, description: tool.description, parameters };
   });
   return { definitions, find: (name) => byName.get(name) };

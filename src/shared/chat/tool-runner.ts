@@ -32,11 +32,18 @@ export async function runToolCall(
   const tool = registry.find(call.name);
   if (tool === undefined) {
     const known = registry.definitions.map((definition) => definition.name);
-    return { tool: call.name, arguments: parsed, result: { error: 'unknown_tool', message: `No tool named "${call.name}"`, knownTools: known } };
+    return {
+      tool: call.name,
+      arguments: parsed,
+      result: { error: 'unknown_tool', message: `No tool named "${call.name}"`, knownTools: known },
+    };
   }
   const input = tool.input.safeParse(parsed);
   if (!input.success) {
-    const issues = input.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+    const issues = input.error.issues.map((issue) => ({
+      path: issue.path.map(String).join('.'),
+      message: issue.message,
+    }));
     return { tool: call.name, arguments: parsed, result: { error: 'invalid_arguments', issues } };
   }
   const timeout = AbortSignal.timeout(options.timeoutMs);
@@ -45,17 +52,31 @@ export async function runToolCall(
     const result = await Promise.race([
       tool.run(input.data, { signal, log: options.log }),
       new Promise<never>((_, reject) => {
-        signal.addEventListener('abort', () => reject(new ToolTimeoutError()), { once: true });
+        signal.addEventListener(
+          'abort',
+          () => {
+            reject(new ToolTimeoutError());
+          },
+          { once: true },
+        );
       }),
     ]);
     return { tool: call.name, arguments: input.data, result: result ?? null };
   } catch (thrown) {
     const error = ensureError(thrown);
     if (error instanceof ToolTimeoutError && timeout.aborted) {
-      return { tool: call.name, arguments: input.data, result: { error: 'tool_timeout', message: `No result within ${options.timeoutMs} ms` } };
+      return {
+        tool: call.name,
+        arguments: input.data,
+        result: { error: 'tool_timeout', message: `No result within ${options.timeoutMs} ms` },
+      };
     }
     options.log.warn('tool failed', { tool: call.name, error });
-    return { tool: call.name, arguments: input.data, result: { error: 'tool_failed', message: error.message.slice(0, 500) } };
+    return {
+      tool: call.name,
+      arguments: input.data,
+      result: { error: 'tool_failed', message: error.message.slice(0, 500) },
+    };
   }
 }
 

@@ -6,9 +6,14 @@ export const PROMPT_MAX_CHARS = 4000;
 
 export const completionsRequestSchema = z.object({
   prompt: z
-    .string({ error: (issue) => (issue.input === undefined ? "'prompt' is required" : "'prompt' must be a string") })
+    .string({
+      error: (issue) => (issue.input === undefined ? "'prompt' is required" : "'prompt' must be a string"),
+    })
     .refine((prompt) => prompt.trim() !== '', "'prompt' is required")
-    .refine((prompt) => prompt.length <= PROMPT_MAX_CHARS, `'prompt' must be at most ${PROMPT_MAX_CHARS} characters`),
+    .refine(
+      (prompt) => prompt.length <= PROMPT_MAX_CHARS,
+      `'prompt' must be at most ${PROMPT_MAX_CHARS} characters`,
+    ),
   temperature: z.number().min(0).max(2).optional(),
   maxTokens: z.number().int().min(1).max(32_768).optional(),
 });

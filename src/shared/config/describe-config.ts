@@ -1,3 +1,4 @@
+import { keysOf, recordOf } from '../typed-object';
 import type { Provenance } from './load-config';
 import type { SettingSource } from './setting';
 import type { AppConfig, SettingName } from './settings';
@@ -9,11 +10,10 @@ export type SettingView =
 
 /** What config-info shows: values of plain settings, only "set or not" for secrets. */
 export function describeConfig(config: AppConfig, provenance: Provenance): Record<SettingName, SettingView> {
-  const view: Partial<Record<SettingName, SettingView>> = {};
-  for (const name of Object.keys(settings) as SettingName[]) {
+  return recordOf(keysOf(settings), (name): SettingView => {
     const { source } = provenance[name];
     const value = config[name];
-    view[name] = settings[name].secret === true ? { set: value !== undefined, source } : { value: value ?? null, source };
-  }
-  return view as Record<SettingName, SettingView>;
+    const secret: boolean = settings[name].secret ?? false;
+    return secret ? { set: value !== undefined, source } : { value: value ?? null, source };
+  });
 }

@@ -11,7 +11,9 @@ export type SettingsTable = Readonly<Record<string, Setting>>;
 export type ValuesOf<T extends SettingsTable> = { readonly [K in keyof T]: z.output<T[K]['schema']> };
 
 /** Where each setting's value came from, and under which name. */
-export type ProvenanceOf<T extends SettingsTable> = Readonly<Record<keyof T, { source: SettingSource; name: string }>>;
+export type ProvenanceOf<T extends SettingsTable> = Readonly<
+  Record<keyof T, { source: SettingSource; name: string }>
+>;
 export type Provenance = ProvenanceOf<typeof settings>;
 
 export interface LoadedConfig {
@@ -20,7 +22,11 @@ export interface LoadedConfig {
 }
 
 /** Returns the raw string for a setting and where it was found: env, then local.settings.json, then .env. */
-function lookup(name: string, meta: Setting, sources: RawSources): { raw?: string; source: SettingSource; name: string } {
+function lookup(
+  name: string,
+  meta: Setting,
+  sources: RawSources,
+): { raw?: string; source: SettingSource; name: string } {
   const names = [name, ...(meta.aliases ?? [])];
   for (const [source, values] of [
     ['env', sources.env],
@@ -45,7 +51,7 @@ export function parseSettings<T extends SettingsTable>(
   const problems: string[] = [];
   for (const [name, meta] of Object.entries(table)) {
     const found = lookup(name, meta, sources);
-    const result = (meta.schema as z.ZodType).safeParse(found.raw);
+    const result = meta.schema.safeParse(found.raw);
     if (!result.success) {
       const reason = result.error.issues.map((issue) => issue.message).join('; ');
       problems.push(`${found.name}: ${reason} (${meta.description})`);
@@ -55,6 +61,8 @@ export function parseSettings<T extends SettingsTable>(
     const source = found.source === 'absent' && result.data !== undefined ? 'default' : found.source;
     provenance[name] = { source, name: found.name };
   }
+  // Built above from exactly the table's keys, each value parsed by that key's schema.
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions
   return { values: values as ValuesOf<T>, provenance: provenance as ProvenanceOf<T>, problems };
 }
 

@@ -36,13 +36,10 @@ export const integer = (defaultValue: number, min: number, max: number) =>
   z.preprocess(blankToUndefined, z.coerce.number().int().min(min).max(max).default(defaultValue));
 
 export const oneOf = <const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number]) =>
-  z.preprocess(
-    (value) => {
-      const blank = blankToUndefined(value);
-      return typeof blank === 'string' ? blank.toLowerCase() : blank;
-    },
-    z.enum(values).default(defaultValue),
-  );
+  z.preprocess((value) => {
+    const blank = blankToUndefined(value);
+    return typeof blank === 'string' ? blank.toLowerCase() : blank;
+  }, z.enum(values).default(defaultValue));
 
 export const list = () =>
   z.preprocess(

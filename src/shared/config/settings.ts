@@ -9,7 +9,8 @@ import { integer, list, oneOf, setting, text, url } from './setting';
 export const settings = {
   // Azure OpenAI
   AZURE_OPENAI_ENDPOINT: setting(url(), {
-    description: 'Azure OpenAI endpoint, https://<resource>.openai.azure.com (npm start uses the local model simulator when unset)',
+    description:
+      'Azure OpenAI endpoint, https://<resource>.openai.azure.com (npm start uses the local model simulator when unset)',
   }),
   AZURE_OPENAI_API_KEY: setting(text(), {
     description: 'Azure OpenAI key; leave unset to use Microsoft Entra ID (managed identity)',
@@ -19,12 +20,16 @@ export const settings = {
     description: 'Chat model deployment name',
     aliases: ['AZURE_OPENAI_DEPLOYMENT_NAME'],
   }),
-  AZURE_OPENAI_API_VERSION: setting(z.preprocess((v) => v || undefined, z.string().default('2024-10-21')), {
-    description: 'Azure OpenAI data-plane api-version',
-    aliases: ['OPENAI_API_VERSION'],
-  }),
+  AZURE_OPENAI_API_VERSION: setting(
+    z.preprocess((v) => v || undefined, z.string().default('2024-10-21')),
+    {
+      description: 'Azure OpenAI data-plane api-version',
+      aliases: ['OPENAI_API_VERSION'],
+    },
+  ),
   AZURE_OPENAI_ALLOWED_DEPLOYMENTS: setting(list(), {
-    description: 'Comma-separated deployments a chat request may pick with "model" (the default deployment is always allowed)',
+    description:
+      'Comma-separated deployments a chat request may pick with "model" (the default deployment is always allowed)',
   }),
   AZURE_OPENAI_TIMEOUT_MS: setting(integer(60_000, 1_000, 600_000), {
     description: 'Timeout of one model request, in ms',
@@ -37,8 +42,12 @@ export const settings = {
   }),
 
   // Chat
-  CHAT_MAX_TOOL_ROUNDS: setting(integer(5, 1, 20), { description: 'Bound on model/tool rounds per chat turn' }),
-  CHAT_TOOL_TIMEOUT_MS: setting(integer(15_000, 100, 120_000), { description: 'Timeout of one tool call, in ms' }),
+  CHAT_MAX_TOOL_ROUNDS: setting(integer(5, 1, 20), {
+    description: 'Bound on model/tool rounds per chat turn',
+  }),
+  CHAT_TOOL_TIMEOUT_MS: setting(integer(15_000, 100, 120_000), {
+    description: 'Timeout of one tool call, in ms',
+  }),
   CHAT_MAX_MESSAGE_CHARS: setting(integer(8_000, 1, 100_000), {
     description: 'Longest accepted content of one chat message, in characters',
   }),
@@ -50,34 +59,46 @@ export const settings = {
 
   // Azure ML scoring (predict_customer)
   AML_SCORING_URI: setting(url(), {
-    description: 'Azure ML online endpoint scoring URI, https://<endpoint>.<region>.inference.ml.azure.com/score',
+    description:
+      'Azure ML online endpoint scoring URI, https://<endpoint>.<region>.inference.ml.azure.com/score',
   }),
   AML_API_KEY: setting(text(), {
     description: 'Azure ML endpoint key; leave unset to use Microsoft Entra ID',
     secret: true,
   }),
-  AML_DEPLOYMENT: setting(text(), { description: 'Pins a deployment with the azureml-model-deployment header' }),
-  AML_TIMEOUT_MS: setting(integer(10_000, 100, 120_000), { description: 'Timeout of one scoring request, in ms' }),
-  AML_MAX_RETRIES: setting(integer(2, 0, 5), { description: 'Retries of a scoring request answered 429 or 503' }),
+  AML_DEPLOYMENT: setting(text(), {
+    description: 'Pins a deployment with the azureml-model-deployment header',
+  }),
+  AML_TIMEOUT_MS: setting(integer(10_000, 100, 120_000), {
+    description: 'Timeout of one scoring request, in ms',
+  }),
+  AML_MAX_RETRIES: setting(integer(2, 0, 5), {
+    description: 'Retries of a scoring request answered 429 or 503',
+  }),
   STATS_FILE: setting(text(), {
     description: 'JSON file of statistics for get_stat (default: the bundled sample data)',
   }),
 
   // Cosmos DB
   COSMOS_ENDPOINT: setting(url(), {
-    description: 'Cosmos DB endpoint, https://<account>.documents.azure.com (npm start uses the local emulator when unset)',
+    description:
+      'Cosmos DB endpoint, https://<account>.documents.azure.com (npm start uses the local emulator when unset)',
   }),
   COSMOS_KEY: setting(text(), {
     description: 'Cosmos DB key (local emulator only); leave unset to use Microsoft Entra ID',
     secret: true,
   }),
-  COSMOS_DATABASE: setting(z.preprocess((v) => v || undefined, z.string().default('chat')), {
-    description: 'Cosmos DB database name',
-  }),
+  COSMOS_DATABASE: setting(
+    z.preprocess((v) => v || undefined, z.string().default('chat')),
+    {
+      description: 'Cosmos DB database name',
+    },
+  ),
 
   // Storage queues (the Functions host connection)
   AzureWebJobsStorage: setting(text(), {
-    description: 'Storage connection string (local: UseDevelopmentStorage=true); in Azure use the __ identity settings',
+    description:
+      'Storage connection string (local: UseDevelopmentStorage=true); in Azure use the __ identity settings',
     secret: true,
   }),
   AzureWebJobsStorage__queueServiceUri: setting(url(), {
@@ -106,9 +127,12 @@ export const settings = {
     description: 'Largest accepted request body, in bytes',
   }),
   CORS_ALLOWED_ORIGINS: setting(list(), {
-    description: 'Origins allowed by the local host for single-page-app development (in Azure, the platform CORS setting)',
+    description:
+      'Origins allowed by the local host for single-page-app development (in Azure, the platform CORS setting)',
   }),
-  LOG_LEVEL: setting(oneOf(['debug', 'info', 'warn', 'error'], 'info'), { description: 'Lowest level logged' }),
+  LOG_LEVEL: setting(oneOf(['debug', 'info', 'warn', 'error'], 'info'), {
+    description: 'Lowest level logged',
+  }),
   LOG_FORMAT: setting(oneOf(['text', 'json'], 'text'), { description: 'json: one JSON object per log line' }),
   WEBSITE_SITE_NAME: setting(text(), {
     description: 'Set by Azure App Service / Functions; tells the app it runs in Azure',

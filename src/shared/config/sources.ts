@@ -45,7 +45,9 @@ function readDotenv(cwd: string): Record<string, string> {
     const path = join(dir, '.env');
     if (existsSync(path)) {
       const parsed = parseEnv(readFileSync(path, 'utf8'));
-      return Object.fromEntries(Object.entries(parsed).flatMap(([k, v]) => (v === undefined ? [] : [[k, v]])));
+      return Object.fromEntries(
+        Object.entries(parsed).flatMap(([k, v]) => (v === undefined ? [] : [[k, v]])),
+      );
     }
     if (dirname(dir) === dir) return {};
   }

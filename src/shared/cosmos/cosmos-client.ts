@@ -1,7 +1,7 @@
 import { Agent } from 'node:https';
 
-import type { CosmosClient } from '@azure/cosmos';
 import type { TokenCredential } from '@azure/core-auth';
+import type { CosmosClient } from '@azure/cosmos';
 
 import type { AppConfig } from '../config/settings';
 import { loadCosmos } from '../lazy-modules';
@@ -25,7 +25,8 @@ export async function createCosmosClient(
   const { CosmosClient: Client } = loadCosmos();
   const local = isLocalEndpoint(endpoint);
   const agent = local ? new Agent({ rejectUnauthorized: false, keepAlive: true }) : undefined;
-  const auth = config.COSMOS_KEY === undefined ? { aadCredentials: await credential() } : { key: config.COSMOS_KEY };
+  const auth =
+    config.COSMOS_KEY === undefined ? { aadCredentials: await credential() } : { key: config.COSMOS_KEY };
   return new Client({
     endpoint,
     ...auth,

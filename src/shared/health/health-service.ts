@@ -34,9 +34,11 @@ export function createHealthService(options: {
     try {
       await Promise.race([
         probe.check(signal),
-        new Promise<never>((_, reject) =>
-          signal.addEventListener('abort', () => reject(new Error(`no answer within ${options.timeoutMs} ms`))),
-        ),
+        new Promise<never>((_, reject) => {
+          signal.addEventListener('abort', () => {
+            reject(new Error(`no answer within ${options.timeoutMs} ms`));
+          });
+        }),
       ]);
       return [probe.name, { status: 'healthy', latencyMs: Math.round(performance.now() - started) }];
     } catch (thrown) {

@@ -3,11 +3,20 @@ import type { HttpResponseInit } from '@azure/functions';
 import { AppError, type ErrorDetail } from '../errors';
 
 export interface ErrorBody {
-  readonly error: { readonly code: string; readonly message: string; readonly details?: readonly ErrorDetail[] };
+  readonly error: {
+    readonly code: string;
+    readonly message: string;
+    readonly details?: readonly ErrorDetail[];
+  };
   readonly correlationId: string;
 }
 
-export function errorBody(code: string, message: string, correlationId: string, details?: readonly ErrorDetail[]): ErrorBody {
+export function errorBody(
+  code: string,
+  message: string,
+  correlationId: string,
+  details?: readonly ErrorDetail[],
+): ErrorBody {
   return { error: { code, message, ...(details === undefined ? {} : { details }) }, correlationId };
 }
 

@@ -49,8 +49,12 @@ async function readText(request: HttpRequest, maxBytes: number): Promise<string>
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
+    const chunk: ReadableStreamReadResult<unknown> = await reader.read();
+    if (chunk.done) break;
+    const value = chunk.value;
+    if (!(value instanceof Uint8Array)) {
+      throw new ValidationError('The request body could not be read', undefined, 'invalid_json');
+    }
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel();

@@ -22,7 +22,9 @@ export function lazyCredential(config: Pick<AppConfig, 'AZURE_CLIENT_ID'>): () =
  * A Microsoft Entra bearer-token function for one scope, via @azure/identity's getBearerTokenProvider
  * (tokens are cached and refreshed before they expire).
  */
-export function bearerTokenProvider(credential: () => Promise<TokenCredential>): (scope: string) => Promise<string> {
+export function bearerTokenProvider(
+  credential: () => Promise<TokenCredential>,
+): (scope: string) => Promise<string> {
   const providers = new Map<string, Promise<() => Promise<string>>>();
   return async (scope) => {
     let provider = providers.get(scope);

@@ -43,16 +43,26 @@ export function createLogger(options: LoggerOptions, bound: LogFields = {}): Log
     const line =
       options.format === 'json'
         ? JSON.stringify({ time: new Date().toISOString(), level, message, ...all }, errorReplacer)
-        : [level.toUpperCase(), message, ...Object.entries(all).map(([key, value]) => `${key}=${toText(value)}`)].join(
-            ' ',
-          );
+        : [
+            level.toUpperCase(),
+            message,
+            ...Object.entries(all).map(([key, value]) => `${key}=${toText(value)}`),
+          ].join(' ');
     options.sink(level, options.redact(line));
   };
   return {
-    debug: (message, fields) => write('debug', message, fields),
-    info: (message, fields) => write('info', message, fields),
-    warn: (message, fields) => write('warn', message, fields),
-    error: (message, fields) => write('error', message, fields),
+    debug: (message, fields) => {
+      write('debug', message, fields);
+    },
+    info: (message, fields) => {
+      write('info', message, fields);
+    },
+    warn: (message, fields) => {
+      write('warn', message, fields);
+    },
+    error: (message, fields) => {
+      write('error', message, fields);
+    },
     child: (fields) => createLogger(options, { ...bound, ...fields }),
   };
 }
@@ -64,5 +74,7 @@ function errorReplacer(_key: string, value: unknown): unknown {
 function toText(value: unknown): string {
   if (value instanceof Error) return JSON.stringify(`${value.name}: ${value.message}`);
   if (typeof value === 'string') return /\s/.test(value) ? JSON.stringify(value) : value;
-  return JSON.stringify(value, errorReplacer) ?? 'undefined';
+  // JSON.stringify gives undefined (despite its declared type) for these.
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return 'undefined';
+  return JSON.stringify(value, errorReplacer);
 }

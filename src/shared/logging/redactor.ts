@@ -1,5 +1,6 @@
-import type { AppConfig, SettingName } from '../config/settings';
+import type { AppConfig } from '../config/settings';
 import { settings } from '../config/settings';
+import { keysOf } from '../typed-object';
 
 export type Redact = (text: string) => string;
 
@@ -14,7 +15,7 @@ const EMBEDDED = [
 
 /** Builds a function that masks every secret setting's value, and embedded credentials, in a text. */
 export function createRedactor(config: Partial<AppConfig>): Redact {
-  const secrets = (Object.keys(settings) as SettingName[])
+  const secrets = keysOf(settings)
     .filter((name) => settings[name].secret === true)
     .map((name) => config[name])
     .filter((value): value is string => typeof value === 'string' && value.length >= 4)

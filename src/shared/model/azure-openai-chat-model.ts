@@ -1,10 +1,22 @@
 import type { AzureOpenAI } from 'openai';
 
 import { loadOpenAI } from '../lazy-modules';
-import { addUsage, type ChatModel, type ChatModelEvent, type ChatModelRequest, type ChatModelResult, emptyUsage } from './chat-model';
+import {
+  addUsage,
+  type ChatModel,
+  type ChatModelEvent,
+  type ChatModelResult,
+  emptyUsage,
+} from './chat-model';
 import { classifyModelError, toModelAppError } from './model-errors';
 import { toOpenAIBody } from './openai-messages';
-import { type ParsedToolCallDelta, parseChunk, parseCompletion, toFinishReason, toUsage } from './openai-replies';
+import {
+  parseChunk,
+  parseCompletion,
+  type ParsedToolCallDelta,
+  toFinishReason,
+  toUsage,
+} from './openai-replies';
 import { type RetryPolicy, withRetries } from './retry-policy';
 
 export interface AzureOpenAIOptions {
@@ -26,7 +38,9 @@ export interface AzureOpenAIOptions {
  * const model = createAzureOpenAIChatModel({ endpoint, apiVersion: '2024-10-21', deployment: 'chat', ... });
  * const result = await model.complete({ messages: [{ role: 'user', content: 'Hi' }] });
  */
-export function createAzureOpenAIChatModel(options: AzureOpenAIOptions): ChatModel & { ping(signal: AbortSignal): Promise<void> } {
+export function createAzureOpenAIChatModel(
+  options: AzureOpenAIOptions,
+): ChatModel & { ping(signal: AbortSignal): Promise<void> } {
   let client: AzureOpenAI | undefined;
   const getClient = (): AzureOpenAI => {
     if (client !== undefined) return client;
@@ -65,7 +79,8 @@ export function createAzureOpenAIChatModel(options: AzureOpenAIOptions): ChatMod
       const deployment = request.deployment ?? options.deployment;
       return withModelErrors(deployment, async () => {
         const reply = await withRetries(
-          () => getClient().chat.completions.create(toOpenAIBody(request, deployment), signal ? { signal } : {}),
+          () =>
+            getClient().chat.completions.create(toOpenAIBody(request, deployment), signal ? { signal } : {}),
           options.retry,
           classifyModelError,
           signal,
@@ -115,7 +130,13 @@ export function createAzureOpenAIChatModel(options: AzureOpenAIOptions): ChatMod
       }
       yield {
         type: 'finish',
-        result: { content: sawContent ? content : null, toolCalls: assembled.calls(), finishReason, usage, deployment },
+        result: {
+          content: sawContent ? content : null,
+          toolCalls: assembled.calls(),
+          finishReason,
+          usage,
+          deployment,
+        },
       };
     },
   };

@@ -4,16 +4,34 @@ import { RetryBudgetExceededError, type RetryVerdict } from './retry-policy';
 
 const RETRYABLE = new Set([408, 409, 429]);
 
+interface ApiErrorFields {
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+  readonly headers: Headers | undefined;
+}
+
+/** The fields of an `openai` APIError this app relies on, read defensively; undefined for other errors. */
+function apiErrorFields(error: unknown): ApiErrorFields | undefined {
+  if (!(error instanceof loadOpenAI().APIError)) return undefined;
+  const fields: { status?: unknown; code?: unknown; headers?: unknown } = error;
+  return {
+    status: typeof fields.status === 'number' ? fields.status : undefined,
+    code: typeof fields.code === 'string' ? fields.code : undefined,
+    headers: fields.headers instanceof Headers ? fields.headers : undefined,
+  };
+}
+
 /** Which model failures are worth another attempt, and after how long the upstream asked us to wait. */
 export function classifyModelError(error: unknown): RetryVerdict {
-  const { APIError, APIUserAbortError, APIConnectionError } = loadOpenAI();
+  const { APIUserAbortError, APIConnectionError } = loadOpenAI();
   if (error instanceof APIUserAbortError) return { retry: false };
   if (error instanceof APIConnectionError) return { retry: true };
-  if (!(error instanceof APIError) || error.status === undefined) return { retry: false };
-  const shouldRetry = error.headers?.get('x-should-retry');
+  const fields = apiErrorFields(error);
+  if (fields?.status === undefined) return { retry: false };
+  const shouldRetry = fields.headers?.get('x-should-retry');
   if (shouldRetry === 'false') return { retry: false };
-  if (shouldRetry !== 'true' && !RETRYABLE.has(error.status) && error.status < 500) return { retry: false };
-  const retryAfterMs = retryAfterFrom(error.headers);
+  if (shouldRetry !== 'true' && !RETRYABLE.has(fields.status) && fields.status < 500) return { retry: false };
+  const retryAfterMs = retryAfterFrom(fields.headers);
   return retryAfterMs === undefined ? { retry: true } : { retry: true, retryAfterMs };
 }
 
@@ -31,15 +49,13 @@ export function retryAfterFrom(headers: Headers | undefined): number | undefined
 
 /**
  * The one place a model failure becomes a caller-facing error. Messages name the setting to check and
- * never carry a key; unknown failures are rethrown for the masked 500.
+ * never carry a key; unknown failures are returned as they are, for the masked 500.
  */
 export function toModelAppError(error: unknown, deployment: string): unknown {
   if (error instanceof AppError) return error;
   if (error instanceof RetryBudgetExceededError) {
     const retryAfterSeconds = error.retryAfterMs / 1000;
-    const last = error.lastError;
-    const { APIError } = loadOpenAI();
-    if (last instanceof APIError && last.status === 429) {
+    if (apiErrorFields(error.lastError)?.status === 429) {
       return new RateLimitedError(
         `The model deployment '${deployment}' is over its rate limit; retry after ${Math.ceil(retryAfterSeconds)} s`,
         retryAfterSeconds,
@@ -52,16 +68,26 @@ export function toModelAppError(error: unknown, deployment: string): unknown {
       retryAfterSeconds,
     );
   }
-  const { APIError, APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } = loadOpenAI();
+  const { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } = loadOpenAI();
   if (error instanceof APIUserAbortError) return error;
   if (error instanceof APIConnectionTimeoutError) {
-    return new UpstreamError(504, 'model_timeout', 'Azure OpenAI did not answer in time (AZURE_OPENAI_TIMEOUT_MS)');
+    return new UpstreamError(
+      504,
+      'model_timeout',
+      'Azure OpenAI did not answer in time (AZURE_OPENAI_TIMEOUT_MS)',
+    );
   }
   if (error instanceof APIConnectionError) {
-    return new UpstreamError(503, 'model_unreachable', 'Azure OpenAI could not be reached; check AZURE_OPENAI_ENDPOINT', 5);
+    return new UpstreamError(
+      503,
+      'model_unreachable',
+      'Azure OpenAI could not be reached; check AZURE_OPENAI_ENDPOINT',
+      5,
+    );
   }
-  if (error instanceof APIError) return fromStatus(error.status, error.code, deployment);
-  if (error instanceof Error && /Credential|Authentication/.test(error.name)) {
+  const fields = apiErrorFields(error);
+  if (fields !== undefined) return fromStatus(fields, deployment);
+  if (error instanceof Error && /Credential|Authentication/.test(error.name + error.message)) {
     return new UpstreamError(
       503,
       'model_credential_unavailable',
@@ -71,7 +97,7 @@ export function toModelAppError(error: unknown, deployment: string): unknown {
   return error;
 }
 
-function fromStatus(status: number | undefined, code: string | null | undefined, deployment: string): AppError {
+function fromStatus({ status, code }: ApiErrorFields, deployment: string): AppError {
   if (status === 400 && code === 'content_filter') {
     return new AppError(400, 'content_filter', 'The request was blocked by the Azure OpenAI content filter');
   }
@@ -79,7 +105,11 @@ function fromStatus(status: number | undefined, code: string | null | undefined,
     return new AppError(400, 'context_length_exceeded', 'The conversation is longer than the model accepts');
   }
   if (status === 401) {
-    return new UpstreamError(502, 'model_auth_failed', 'Azure OpenAI rejected the credentials; check AZURE_OPENAI_API_KEY, or unset it to use Microsoft Entra ID');
+    return new UpstreamError(
+      502,
+      'model_auth_failed',
+      'Azure OpenAI rejected the credentials; check AZURE_OPENAI_API_KEY, or unset it to use Microsoft Entra ID',
+    );
   }
   if (status === 403) {
     return new UpstreamError(
@@ -95,5 +125,9 @@ function fromStatus(status: number | undefined, code: string | null | undefined,
       `Deployment '${deployment}' was not found; check AZURE_OPENAI_DEPLOYMENT, AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_VERSION`,
     );
   }
-  return new UpstreamError(502, 'model_error', `Azure OpenAI answered ${status ?? 'an error'} (${code ?? 'no code'})`);
+  return new UpstreamError(
+    502,
+    'model_error',
+    `Azure OpenAI answered ${status ?? 'an error'} (${code ?? 'no code'})`,
+  );
 }

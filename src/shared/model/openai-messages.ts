@@ -4,7 +4,8 @@ import type { ChatMessage, ChatModelRequest, ToolDefinition } from './chat-model
 
 export function toOpenAIMessages(messages: readonly ChatMessage[]): ChatCompletionMessageParam[] {
   return messages.map((message): ChatCompletionMessageParam => {
-    if (message.role === 'tool') return { role: 'tool', tool_call_id: message.toolCallId, content: message.content };
+    if (message.role === 'tool')
+      return { role: 'tool', tool_call_id: message.toolCallId, content: message.content };
     if (message.role === 'assistant') {
       const toolCalls = message.toolCalls ?? [];
       return {
@@ -44,7 +45,9 @@ export function toOpenAIBody(request: ChatModelRequest, deployment: string) {
       ? {}
       : {
           tool_choice:
-            typeof choice === 'string' ? choice : { type: 'function' as const, function: { name: choice.name } },
+            typeof choice === 'string'
+              ? choice
+              : { type: 'function' as const, function: { name: choice.name } },
         }),
     ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
     ...(request.maxTokens === undefined ? {} : { max_tokens: request.maxTokens }),

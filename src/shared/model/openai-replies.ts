@@ -18,7 +18,9 @@ const completionSchema = z.object({
         message: z.object({
           content: z.string().nullish(),
           tool_calls: z
-            .array(z.object({ id: z.string(), function: z.object({ name: z.string(), arguments: z.string() }) }))
+            .array(
+              z.object({ id: z.string(), function: z.object({ name: z.string(), arguments: z.string() }) }),
+            )
             .nullish(),
         }),
       }),
@@ -41,7 +43,9 @@ const chunkSchema = z.object({
                 z.object({
                   index: z.number().int().nonnegative(),
                   id: z.string().nullish(),
-                  function: z.object({ name: z.string().nullish(), arguments: z.string().nullish() }).nullish(),
+                  function: z
+                    .object({ name: z.string().nullish(), arguments: z.string().nullish() })
+                    .nullish(),
                 }),
               )
               .nullish(),
@@ -54,12 +58,18 @@ const chunkSchema = z.object({
 });
 
 export type ParsedChunk = z.infer<typeof chunkSchema>;
-export type ParsedToolCallDelta = NonNullable<NonNullable<ParsedChunk['choices'][number]['delta']>['tool_calls']>[number];
+export type ParsedToolCallDelta = NonNullable<
+  NonNullable<ParsedChunk['choices'][number]['delta']>['tool_calls']
+>[number];
 
 export function toUsage(usage: z.infer<typeof usageSchema> | null | undefined): Usage {
   return usage === null || usage === undefined
     ? { promptTokens: 0, completionTokens: 0, totalTokens: 0 }
-    : { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens, totalTokens: usage.total_tokens };
+    : {
+        promptTokens: usage.prompt_tokens,
+        completionTokens: usage.completion_tokens,
+        totalTokens: usage.total_tokens,
+      };
 }
 
 export function toFinishReason(reason: string | null | undefined): FinishReason {

@@ -1,3 +1,5 @@
+import { ensureError } from '../errors';
+
 export interface RetryPolicy {
   readonly maxRetries: number;
   /** Cap on the total time spent waiting between attempts of one request. */
@@ -7,7 +9,8 @@ export interface RetryPolicy {
 }
 
 /** What the caller's classifier says about a failure. */
-export type RetryVerdict = { readonly retry: false } | { readonly retry: true; readonly retryAfterMs?: number };
+export type RetryVerdict =
+  { readonly retry: false } | { readonly retry: true; readonly retryAfterMs?: number };
 
 /** Thrown when waiting for the next attempt would exceed the budget: the caller answers fast, with Retry-After. */
 export class RetryBudgetExceededError extends Error {
@@ -55,14 +58,17 @@ export async function withRetries<T>(
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted === true) return reject(signal.reason as Error);
+    if (signal?.aborted === true) {
+      reject(ensureError(signal.reason));
+      return;
+    }
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(signal?.reason as Error);
+      reject(ensureError(signal?.reason));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });

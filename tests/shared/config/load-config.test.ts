@@ -40,7 +40,12 @@ describe('loadConfig', () => {
   });
 
   it('when only a seed alias is set, then it fills the setting', () => {
-    const env = { ...required, AZURE_OPENAI_DEPLOYMENT: '', AZURE_OPENAI_DEPLOYMENT_NAME: 'gpt-4o', OPENAI_API_VERSION: '2024-06-01' };
+    const env = {
+      ...required,
+      AZURE_OPENAI_DEPLOYMENT: '',
+      AZURE_OPENAI_DEPLOYMENT_NAME: 'gpt-4o',
+      OPENAI_API_VERSION: '2024-06-01',
+    };
     const { values, provenance } = loadConfig(sources({ env }));
     expect(values.AZURE_OPENAI_DEPLOYMENT).toBe('gpt-4o');
     expect(provenance.AZURE_OPENAI_DEPLOYMENT.name).toBe('AZURE_OPENAI_DEPLOYMENT_NAME');
@@ -53,7 +58,12 @@ describe('loadConfig', () => {
   });
 
   it('when several settings are missing or invalid, then one error lists each of them', () => {
-    const attempt = () => loadConfig(sources({ env: { LOG_LEVEL: 'loud', AZURE_OPENAI_ENDPOINT: 'not a url', CHAT_MAX_TOOL_ROUNDS: 'many' } }));
+    const attempt = () =>
+      loadConfig(
+        sources({
+          env: { LOG_LEVEL: 'loud', AZURE_OPENAI_ENDPOINT: 'not a url', CHAT_MAX_TOOL_ROUNDS: 'many' },
+        }),
+      );
     expect(attempt).toThrow(ConfigError);
     try {
       attempt();
@@ -67,22 +77,32 @@ describe('loadConfig', () => {
   });
 
   it('when required settings are missing, then each is named with what it is for', () => {
-    expect(() => loadConfig(sources({}))).toThrow(/COSMOS_ENDPOINT: is required[\s\S]*AzureWebJobsStorage: is required/);
+    expect(() => loadConfig(sources({}))).toThrow(
+      /COSMOS_ENDPOINT: is required[\s\S]*AzureWebJobsStorage: is required/,
+    );
   });
 
   it('when AUTH_MODE is none inside Azure, then start fails', () => {
-    expect(() => loadConfig(sources({ env: { ...required, WEBSITE_SITE_NAME: 'func-app' } }))).toThrow(/AUTH_MODE/);
+    expect(() => loadConfig(sources({ env: { ...required, WEBSITE_SITE_NAME: 'func-app' } }))).toThrow(
+      /AUTH_MODE/,
+    );
   });
 
   it('when a number setting is out of range, then it is rejected', () => {
-    expect(() => loadConfig(sources({ env: { ...required, CHAT_MAX_TOOL_ROUNDS: '500' } }))).toThrow(/CHAT_MAX_TOOL_ROUNDS/);
+    expect(() => loadConfig(sources({ env: { ...required, CHAT_MAX_TOOL_ROUNDS: '500' } }))).toThrow(
+      /CHAT_MAX_TOOL_ROUNDS/,
+    );
   });
 });
 
 describe('describeConfig', () => {
   it('when a secret is set, then config-info shows only that it is set, never its value', () => {
     const secret = 'sentinel-key-0123456789';
-    const loaded = loadConfig(sources({ env: { ...required, AZURE_OPENAI_API_KEY: secret, AzureWebJobsStorage: `AccountKey=${secret}` } }));
+    const loaded = loadConfig(
+      sources({
+        env: { ...required, AZURE_OPENAI_API_KEY: secret, AzureWebJobsStorage: `AccountKey=${secret}` },
+      }),
+    );
     const view = describeConfig(loaded.values, loaded.provenance);
     expect(view.AZURE_OPENAI_API_KEY).toEqual({ set: true, source: 'env' });
     expect(view.AML_API_KEY).toEqual({ set: false, source: 'absent' });

@@ -4,7 +4,10 @@ import { toErrorResponse } from '../../../src/shared/http/error-response';
 
 describe('error envelope', () => {
   it('when a validation error is mapped, then it is a 400 envelope with details and the correlation id', () => {
-    const response = toErrorResponse(new ValidationError('bad', [{ path: 'prompt', message: 'required' }]), 'id-1');
+    const response = toErrorResponse(
+      new ValidationError('bad', [{ path: 'prompt', message: 'required' }]),
+      'id-1',
+    );
     expect(response.status).toBe(400);
     expect(response.jsonBody).toEqual({
       error: { code: 'validation_error', message: 'bad', details: [{ path: 'prompt', message: 'required' }] },
@@ -16,7 +19,10 @@ describe('error envelope', () => {
     const response = toErrorResponse(new Error('connection string AccountKey=xyz at line 3'), 'id-2');
     expect(response.status).toBe(500);
     expect(JSON.stringify(response.jsonBody)).not.toContain('AccountKey');
-    expect(response.jsonBody).toEqual({ error: { code: 'internal_error', message: 'Internal server error' }, correlationId: 'id-2' });
+    expect(response.jsonBody).toEqual({
+      error: { code: 'internal_error', message: 'Internal server error' },
+      correlationId: 'id-2',
+    });
   });
 
   it('when a rate-limit error is mapped, then it carries Retry-After', () => {

@@ -11,7 +11,9 @@ describe('logging', () => {
 
   it('when a line contains an account key or bearer token, then they are masked', () => {
     const redact = createRedactor({});
-    const line = redact('DefaultEndpointsProtocol=https;AccountName=a;AccountKey=abc123==;Authorization: Bearer eyJabcdefghijkl');
+    const line = redact(
+      'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=abc123==;Authorization: Bearer eyJabcdefghijkl',
+    );
     expect(line).not.toContain('abc123==');
     expect(line).not.toContain('eyJabcdefghijkl');
   });
