@@ -98,6 +98,11 @@ function crossChecks(config: AppConfig): string[] {
       'AzureWebJobsStorage: is required (a connection string, or AzureWebJobsStorage__queueServiceUri / __accountName for identity-based access)',
     );
   }
+  if (config.AUTH_MODE === 'jwt') {
+    for (const name of ['AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE', 'AUTH_JWT_JWKS_URI'] as const) {
+      if (config[name] === undefined) problems.push(`${name}: is required when AUTH_MODE is jwt (${settings[name].description})`);
+    }
+  }
   if (config.AUTH_MODE === 'none' && config.WEBSITE_SITE_NAME !== undefined) {
     problems.push('AUTH_MODE: "none" is for local runs only; set easyauth or jwt in Azure');
   }

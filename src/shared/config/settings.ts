@@ -117,9 +117,29 @@ export const settings = {
     description: 'Client id of the user-assigned managed identity used by DefaultAzureCredential',
   }),
 
+  AzureWebJobsStorage__blobServiceUri: setting(url(), {
+    description: 'Blob service URI for identity-based storage access (used by the Functions host)',
+  }),
+  COSMOS_CONVERSATION_TTL_SECONDS: setting(
+    z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(60).optional()),
+    { description: 'Optional time-to-live of conversations, in seconds (unset: kept forever)' },
+  ),
+
   // Identity of callers
   AUTH_MODE: setting(oneOf(['none', 'easyauth', 'jwt'], 'none'), {
     description: 'How callers are identified: none (local runs only), easyauth or jwt',
+  }),
+  AUTH_JWT_ISSUER: setting(text(), { description: 'jwt mode: the expected token issuer (iss)' }),
+  AUTH_JWT_AUDIENCE: setting(text(), { description: 'jwt mode: the expected audience (aud)' }),
+  AUTH_JWT_JWKS_URI: setting(url(), { description: "jwt mode: the issuer's JWKS URL" }),
+
+  // Observability
+  APPLICATIONINSIGHTS_CONNECTION_STRING: setting(text(), {
+    description: 'Application Insights connection string; when set, traces, metrics and logs are exported',
+    secret: true,
+  }),
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: setting(text(), {
+    description: 'Authorization=AAD;ClientId=<identity client id>: Entra authentication for Application Insights',
   }),
 
   // HTTP and logging

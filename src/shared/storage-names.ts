@@ -1,0 +1,22 @@
+/**
+ * Names of the Cosmos DB containers and storage queues the app uses. The Bicep in infra/ creates exactly
+ * these (a test checks it); locally they are created on first use.
+ */
+export const cosmosContainers = {
+  /** Conversations and their messages, one logical partition per user. */
+  conversations: { name: 'conversations', partitionKeyPath: '/userId' },
+  /** Batch jobs and their item results, one logical partition per job. */
+  batch: { name: 'batch', partitionKeyPath: '/jobId' },
+} as const;
+
+export const queueNames = {
+  /** Job messages from producers that are not HTTP clients. */
+  batchJobs: 'batch-jobs',
+  /** One message per slice of a job's items. */
+  batchItems: 'batch-items',
+  /** Chat turns whose write to Cosmos DB failed, written later. */
+  historyWrites: 'history-writes',
+} as const;
+
+/** The queue the Functions host moves a message to after maxDequeueCount failed deliveries. */
+export const poisonQueueOf = (queue: string): string => `${queue}-poison`;
