@@ -145,6 +145,9 @@ export function createHttpHost(registrations: readonly Registration[], options: 
     for (const cookie of response.cookies) {
       outgoing.appendHeader('Set-Cookie', `${cookie.name}=${cookie.value}`);
     }
+    // A handler that answered without reading the whole body (413, early validation) leaves bytes on the
+    // socket: close it after this response, as servers do, so a client does not reuse a broken connection.
+    if (!incoming.complete) headers.connection = 'close';
     outgoing.writeHead(response.status, headers);
     await pipeBody(response.body as WebReadableStream<Uint8Array> | null, outgoing);
   }

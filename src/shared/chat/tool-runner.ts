@@ -55,7 +55,7 @@ export async function runToolCall(
         signal.addEventListener(
           'abort',
           () => {
-            reject(new ToolTimeoutError());
+            reject(new Error('tool aborted'));
           },
           { once: true },
         );
@@ -64,7 +64,8 @@ export async function runToolCall(
     return { tool: call.name, arguments: input.data, result: result ?? null };
   } catch (thrown) {
     const error = ensureError(thrown);
-    if (error instanceof ToolTimeoutError && timeout.aborted) {
+    // A tool that honours the signal rejects with its own error when the timeout fires: still a timeout.
+    if (timeout.aborted) {
       return {
         tool: call.name,
         arguments: input.data,
@@ -79,5 +80,3 @@ export async function runToolCall(
     };
   }
 }
-
-class ToolTimeoutError extends Error {}

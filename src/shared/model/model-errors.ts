@@ -1,4 +1,4 @@
-import { AppError, RateLimitedError, UpstreamError } from '../errors';
+import { AppError, UpstreamError } from '../errors';
 import { loadOpenAI } from '../lazy-modules';
 import { RetryBudgetExceededError, type RetryVerdict } from './retry-policy';
 
@@ -55,9 +55,12 @@ export function toModelAppError(error: unknown, deployment: string): unknown {
   if (error instanceof AppError) return error;
   if (error instanceof RetryBudgetExceededError) {
     const retryAfterSeconds = error.retryAfterMs / 1000;
+    // 503 either way: the caller did nothing wrong, the service is busy; Retry-After says when to come back.
     if (apiErrorFields(error.lastError)?.status === 429) {
-      return new RateLimitedError(
-        `The model deployment '${deployment}' is over its rate limit; retry after ${Math.ceil(retryAfterSeconds)} s`,
+      return new UpstreamError(
+        503,
+        'model_busy',
+        `The model deployment '${deployment}' is at its rate limit; retry after ${Math.ceil(retryAfterSeconds)} s`,
         retryAfterSeconds,
       );
     }

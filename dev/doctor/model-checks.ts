@@ -1,0 +1,112 @@
+import type { AppConfig } from '../../src/shared/config/settings';
+import { AppError } from '../../src/shared/errors';
+import { bearerTokenProvider, lazyCredential } from '../../src/shared/identity/azure-credential';
+import { createAzureOpenAIChatModel } from '../../src/shared/model/azure-openai-chat-model';
+import { type CheckResult, DeadlineError, errorFacts, fail, pass, warn, withDeadline } from './check';
+
+const ENDPOINT = 'Azure OpenAI endpoint';
+const DEPLOYMENT = 'Azure OpenAI deployment';
+const COGNITIVE_SERVICES_SCOPE = 'https://cognitiveservices.azure.com/.default';
+
+const ENDPOINT_SHAPE =
+  'AZURE_OPENAI_ENDPOINT must be the resource endpoint, https://<resource>.openai.azure.com, with no path';
+const ROLE =
+  "grant your identity (az login) or the app's managed identity the 'Cognitive Services OpenAI User' role on the Azure OpenAI resource";
+
+// The codes `toModelAppError` gives, and what to do about each.
+const HINTS: Readonly<Record<string, string>> = {
+  model_auth_failed:
+    'AZURE_OPENAI_API_KEY is not a key of this resource: copy KEY 1 from the portal (Keys and Endpoint), or unset it to use Microsoft Entra ID',
+  model_forbidden: ROLE,
+  model_deployment_not_found:
+    'AZURE_OPENAI_DEPLOYMENT must be the name of a deployment on this resource (the deployment name, not the model name); check AZURE_OPENAI_ENDPOINT too',
+  model_unreachable: `nothing answered at AZURE_OPENAI_ENDPOINT; ${ENDPOINT_SHAPE}`,
+  model_timeout: `AZURE_OPENAI_ENDPOINT did not answer in time; ${ENDPOINT_SHAPE}, reachable from this network`,
+  model_credential_unavailable:
+    'set AZURE_OPENAI_API_KEY, or sign in with az login (a managed identity in Azure) and have the role granted',
+};
+
+/**
+ * Azure OpenAI: the endpoint answers and accepts the credential (listing models costs no tokens), then
+ * the deployment answers a one-token completion.
+ *
+ * @example
+ * const results = await checkModel(config, 5_000);
+ */
+export async function checkModel(config: Partial<AppConfig>, timeoutMs: number): Promise<CheckResult[]> {
+  const endpoint = config.AZURE_OPENAI_ENDPOINT;
+  if (endpoint === undefined) {
+    return [warn(ENDPOINT, 'skipped: AZURE_OPENAI_ENDPOINT is not set (see settings)')];
+  }
+  const deployment = config.AZURE_OPENAI_DEPLOYMENT;
+  const apiKey = config.AZURE_OPENAI_API_KEY;
+  const getToken = bearerTokenProvider(lazyCredential(config));
+  const model = createAzureOpenAIChatModel({
+    endpoint,
+    apiVersion: config.AZURE_OPENAI_API_VERSION ?? '2024-10-21',
+    deployment: deployment ?? '',
+    timeoutMs,
+    // One attempt: a preflight reports what it sees instead of waiting out a rate limit.
+    retry: { maxRetries: 0, maxTotalWaitMs: 0, baseDelayMs: 0, maxDelayMs: 0 },
+    ...(apiKey === undefined
+      ? { tokenProvider: () => getToken(COGNITIVE_SERVICES_SCOPE) }
+      : { apiKey }),
+  });
+  const auth = apiKey === undefined ? 'AZURE_OPENAI_API_KEY not set: Microsoft Entra ID' : 'AZURE_OPENAI_API_KEY set';
+
+  try {
+    await withDeadline(timeoutMs, (signal) => model.ping(signal));
+  } catch (error) {
+    const code = codeOf(error);
+    // Listing models names no deployment, so a 404 here means the endpoint or api-version is wrong.
+    const hint =
+      code === 'model_deployment_not_found'
+        ? `${ENDPOINT_SHAPE}; AZURE_OPENAI_API_VERSION must be a supported api-version`
+        : (HINTS[code] ?? `${ENDPOINT_SHAPE}; check the credential`);
+    return [
+      fail(ENDPOINT, `${endpoint} (${auth}): ${describe(error)}`, hint),
+      warn(DEPLOYMENT, 'skipped until the endpoint check passes'),
+    ];
+  }
+  const reached = pass(ENDPOINT, `${endpoint} answered and accepted the credential (${auth})`);
+  if (deployment === undefined) {
+    return [reached, warn(DEPLOYMENT, 'skipped: AZURE_OPENAI_DEPLOYMENT is not set (see settings)')];
+  }
+
+  try {
+    await withDeadline(timeoutMs, (signal) =>
+      model.complete({ messages: [{ role: 'user', content: 'Say OK.' }], maxTokens: 1 }, signal),
+    );
+    return [reached, pass(DEPLOYMENT, `'${deployment}' answered a 1-token chat completion`)];
+  } catch (error) {
+    return [reached, deploymentFailure(deployment, error)];
+  }
+}
+
+function deploymentFailure(deployment: string, error: unknown): CheckResult {
+  const code = codeOf(error);
+  const detail = `'${deployment}': ${describe(error)}`;
+  if (code === 'rate_limited' || code === 'model_unavailable') {
+    return warn(DEPLOYMENT, `${detail} (it exists, but is busy)`, 'raise the deployment quota (tokens per minute) if this persists');
+  }
+  if (code === 'content_filter') return warn(DEPLOYMENT, `${detail} (it exists)`);
+  // A 400 comes from the deployment itself (a model that takes max_completion_tokens only, say): it exists.
+  if (code === 'model_error' && /answered 400\b/.test(describe(error))) {
+    return warn(
+      DEPLOYMENT,
+      `${detail}; it exists but refused the 1-token test request`,
+      'check that AZURE_OPENAI_DEPLOYMENT is a chat model deployment',
+    );
+  }
+  return fail(DEPLOYMENT, detail, HINTS[code] ?? 'check AZURE_OPENAI_DEPLOYMENT and the deployment state in the portal');
+}
+
+function codeOf(error: unknown): string {
+  if (error instanceof AppError) return error.code;
+  if (error instanceof DeadlineError) return 'model_timeout';
+  return 'unknown';
+}
+
+function describe(error: unknown): string {
+  return error instanceof AppError || error instanceof DeadlineError ? error.message : errorFacts(error).message;
+}

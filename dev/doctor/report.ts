@@ -1,0 +1,53 @@
+import type { Redact } from '../../src/shared/logging/redactor';
+import type { CheckResult, CheckStatus } from './check';
+
+const MARKS: Readonly<Record<CheckStatus, string>> = { pass: '✔', warn: '!', fail: '✖' };
+const NAME_WIDTH = 24;
+
+export interface Report {
+  add(results: readonly CheckResult[]): void;
+  /** A line that is not a check (a heading, a note). */
+  note(text: string): void;
+  /** Prints the totals; true when nothing failed. */
+  finish(): boolean;
+}
+
+/**
+ * Prints check results, one line each plus an indented fix hint, every line through `redact` so no
+ * secret can reach the terminal whatever a service or an error message echoes.
+ *
+ * @example
+ * const report = createReport(createRedactor(config), (line) => process.stdout.write(`${line}\n`));
+ * report.add([pass('settings', 'all valid')]);
+ * const healthy = report.finish();
+ */
+export function createReport(redact: Redact, write: (line: string) => void): Report {
+  const counts: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0 };
+  const print = (text: string) => {
+    write(redact(text));
+  };
+  return {
+    add(results) {
+      for (const result of results) {
+        counts[result.status] += 1;
+        print(`${MARKS[result.status]} ${result.name.padEnd(NAME_WIDTH)} ${oneLine(result.detail)}`);
+        if (result.hint !== undefined) print(`  ${' '.repeat(NAME_WIDTH)} fix: ${oneLine(result.hint)}`);
+      }
+    },
+    note(text) {
+      print(text);
+    },
+    finish() {
+      const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+      print('');
+      print(
+        `${counts.fail === 0 ? 'Ready' : 'Not ready'}: ${plural(counts.fail, 'failure')}, ${plural(counts.warn, 'warning')}, ${counts.pass} passed.`,
+      );
+      return counts.fail === 0;
+    },
+  };
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}

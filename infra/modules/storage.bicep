@@ -1,0 +1,121 @@
+// The storage account of the Functions host: its blob service (host state and the Flex deployment
+// package) and its queue service (the app's queues and their poison queues). Shared keys are off,
+// so every client, the host included, signs in with Microsoft Entra ID.
+
+@description('Name of the storage account (3-24 lowercase letters and digits).')
+@minLength(3)
+@maxLength(24)
+param name string
+
+@description('Region of the account.')
+param location string
+
+@description('Tags of the account.')
+param tags object = {}
+
+@description('Blob container the Flex Consumption plan deploys the app package from.')
+param deploymentContainerName string = 'app-package'
+
+@description('Object id of the app\'s managed identity.')
+param appPrincipalId string
+
+@description('Object id of the deploying user (may be empty): lets local runs use the same queues.')
+param userPrincipalId string = ''
+
+@description('Kind of the deploying principal: User, or ServicePrincipal in CI.')
+@allowed(['User', 'ServicePrincipal', 'Group'])
+param userPrincipalType string = 'User'
+
+// The queues of src/shared/storage-names.ts, each with the poison queue the host moves a message to
+// after maxDequeueCount failed deliveries (the host would create those on first use; creating them
+// here lets an operator watch them from day one).
+var queueNames = [
+  'batch-jobs'
+  'batch-jobs-poison'
+  'batch-items'
+  'batch-items-poison'
+  'history-writes'
+  'history-writes-poison'
+]
+
+// Built-in roles. Blob Data Owner (not Contributor) because the Functions host manages blob leases
+// and containers of its own, and the Flex plan reads the deployment package with this identity.
+var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+
+var principals = concat([{ id: appPrincipalId, type: 'ServicePrincipal' }], empty(userPrincipalId) ? [] : [{ id: userPrincipalId, type: userPrincipalType }])
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: {
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
+    allowBlobPublicAccess: false
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      defaultAction: 'Allow'
+      bypass: 'AzureServices'
+    }
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: deploymentContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for queueName in queueNames: {
+  parent: queueService
+  name: queueName
+}]
+
+resource blobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for principal in principals: {
+  scope: storage
+  name: guid(storage.id, principal.id, storageBlobDataOwner)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataOwner)
+    principalId: principal.id
+    principalType: principal.type
+  }
+}]
+
+resource queueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for principal in principals: {
+  scope: storage
+  name: guid(storage.id, principal.id, storageQueueDataContributor)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageQueueDataContributor)
+    principalId: principal.id
+    principalType: principal.type
+  }
+}]
+
+output name string = storage.name
+
+@description('https://<account>.blob.core.windows.net/')
+output blobEndpoint string = storage.properties.primaryEndpoints.blob
+
+@description('https://<account>.queue.core.windows.net/')
+output queueEndpoint string = storage.properties.primaryEndpoints.queue
+
+output deploymentContainerName string = deploymentContainer.name

@@ -1,0 +1,161 @@
+import { z } from 'zod';
+
+import { defineTool } from '../../../src/shared/chat/tool';
+import { type ChatEvent, runToolLoop } from '../../../src/shared/chat/tool-loop';
+import { createToolRegistry } from '../../../src/shared/chat/tool-registry';
+import { createLogger } from '../../../src/shared/logging/logger';
+import { ScriptedChatModel } from '../../support/scripted-chat-model';
+
+const log = createLogger({ level: 'error', format: 'text', redact: (text) => text, sink: () => undefined });
+
+const sleepTool = defineTool({
+  name: 'sleep',
+  description: 'Waits',
+  input: z.object({ ms: z.number().int().min(0) }),
+  run: ({ ms }, { signal }) =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => { resolve({ slept: ms }); }, ms);
+      signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        reject(new Error('aborted'));
+      });
+    }),
+});
+const failingTool = defineTool({
+  name: 'fail',
+  description: 'Always fails',
+  input: z.object({}),
+  run: () => Promise.reject(new Error('database is on fire')),
+});
+const tools = createToolRegistry([sleepTool, failingTool]);
+
+async function collect(events: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
+  const all: ChatEvent[] = [];
+  for await (const event of events) all.push(event);
+  return all;
+}
+
+function loop(
+  model: ScriptedChatModel,
+  options: { maxRounds?: number; toolTimeoutMs?: number; streaming?: boolean } = {},
+) {
+  return runToolLoop({
+    messages: [{ role: 'user', content: 'go' }],
+    model,
+    tools,
+    maxRounds: options.maxRounds ?? 5,
+    toolTimeoutMs: options.toolTimeoutMs ?? 2000,
+    streaming: options.streaming ?? false,
+    log,
+  });
+}
+
+const finishOf = (events: ChatEvent[]) => {
+  const finish = events.at(-1);
+  if (finish?.type !== 'finish') throw new Error('no finish event');
+  return finish.outcome;
+};
+
+describe('runToolLoop', () => {
+  it('when the model calls two slow tools in one turn, then they run concurrently and both results go back', async () => {
+    const model = new ScriptedChatModel(
+      {
+        toolCalls: [
+          { id: 'a', name: 'sleep', arguments: '{"ms":300}' },
+          { id: 'b', name: 'sleep', arguments: '{"ms":300}' },
+        ],
+      },
+      { content: 'done' },
+    );
+    const started = Date.now();
+    const outcome = finishOf(await collect(loop(model)));
+    expect(Date.now() - started).toBeLessThan(550);
+    expect(outcome.actions.map((action) => action.result)).toEqual([{ slept: 300 }, { slept: 300 }]);
+    const second = model.requests[1]?.messages ?? [];
+    expect(second.filter((message) => message.role === 'tool')).toEqual([
+      { role: 'tool', toolCallId: 'a', content: '{"slept":300}' },
+      { role: 'tool', toolCallId: 'b', content: '{"slept":300}' },
+    ]);
+  });
+
+  it('when a tool runs past its timeout, then the model gets a tool_timeout result, not an exception', async () => {
+    const model = new ScriptedChatModel(
+      { toolCalls: [{ id: 'a', name: 'sleep', arguments: '{"ms":5000}' }] },
+      { content: 'ok' },
+    );
+    const outcome = finishOf(await collect(loop(model, { toolTimeoutMs: 100 })));
+    expect(outcome.actions[0]?.result).toMatchObject({ error: 'tool_timeout' });
+  });
+
+  it('when a tool throws, then its error message goes back to the model and the turn completes', async () => {
+    const model = new ScriptedChatModel(
+      { toolCalls: [{ id: 'a', name: 'fail', arguments: '' }] },
+      { content: 'sorry' },
+    );
+    const outcome = finishOf(await collect(loop(model)));
+    expect(outcome.actions[0]?.result).toEqual({ error: 'tool_failed', message: 'database is on fire' });
+    expect(outcome.answer.answerMd).toBe('sorry');
+  });
+
+  it('when arguments violate the schema, then the issues go back to the model', async () => {
+    const model = new ScriptedChatModel(
+      { toolCalls: [{ id: 'a', name: 'sleep', arguments: '{"ms":-1}' }] },
+      { content: 'ok' },
+    );
+    const outcome = finishOf(await collect(loop(model)));
+    expect(outcome.actions[0]?.result).toMatchObject({
+      error: 'invalid_arguments',
+      issues: [{ path: 'ms' }],
+    });
+  });
+
+  it('when the final content is null, then the answer is empty Markdown, not a crash', async () => {
+    const model = new ScriptedChatModel({ content: null });
+    const outcome = finishOf(await collect(loop(model)));
+    expect(outcome.answer).toEqual({ intent: 'answer', answerMd: '' });
+  });
+
+  it('when the final content is JSON with intent and answer_md, then those are used', async () => {
+    const model = new ScriptedChatModel({
+      content: '```json\n{"intent":"prediction","answer_md":"**Satisfied**"}\n```',
+    });
+    const outcome = finishOf(await collect(loop(model)));
+    expect(outcome.answer).toEqual({ intent: 'prediction', answerMd: '**Satisfied**' });
+  });
+
+  it('when the round bound is reached, then the turn ends with tool_limit and the last calls are not run', async () => {
+    const call = { toolCalls: [{ id: 'x', name: 'sleep', arguments: '{"ms":0}' }] };
+    const model = new ScriptedChatModel(call, call, call);
+    const outcome = finishOf(await collect(loop(model, { maxRounds: 3 })));
+    expect(outcome.answer.intent).toBe('tool_limit');
+    expect(model.requests).toHaveLength(3);
+    expect(outcome.actions).toHaveLength(2);
+  });
+
+  it('when streaming, then text deltas come before the finish event and join into the answer', async () => {
+    const model = new ScriptedChatModel(
+      { toolCalls: [{ id: 'a', name: 'sleep', arguments: '{"ms":0}' }] },
+      { content: 'one two three' },
+    );
+    const events = await collect(loop(model, { streaming: true }));
+    expect(events.map((event) => event.type)).toEqual([
+      'tool-call',
+      'tool-result',
+      'text-delta',
+      'text-delta',
+      'text-delta',
+      'finish',
+    ]);
+    const text = events.flatMap((event) => (event.type === 'text-delta' ? [event.text] : [])).join('');
+    expect(text).toBe(finishOf(events).answer.answerMd);
+  });
+
+  it('when the turn finishes, then newMessages hold the tool calls, their results and the answer in order', async () => {
+    const model = new ScriptedChatModel(
+      { toolCalls: [{ id: 'a', name: 'sleep', arguments: '{"ms":0}' }] },
+      { content: 'fine' },
+    );
+    const outcome = finishOf(await collect(loop(model)));
+    expect(outcome.newMessages.map((message) => message.role)).toEqual(['assistant', 'tool', 'assistant']);
+  });
+});
