@@ -1,4 +1,17 @@
+import type { TokenCredential } from '@azure/core-auth';
 import { z } from 'zod';
+
+import type { AppConfig } from '../../src/shared/config/settings';
+
+/** What every dependency check gets: the settings that parsed, one credential, and the time limit. */
+export interface CheckContext {
+  readonly config: Partial<AppConfig>;
+  /** Per network call. */
+  readonly timeoutMs: number;
+  /** One Microsoft Entra credential for the whole run, created only if a check needs it. */
+  readonly credential: () => Promise<TokenCredential>;
+  readonly getToken: (scope: string) => Promise<string>;
+}
 
 /** ✔ passed, ! passed with something to know, ✖ broken: the app will fail here. */
 export type CheckStatus = 'pass' | 'warn' | 'fail';

@@ -1,9 +1,8 @@
 import type { CosmosClient } from '@azure/cosmos';
 
-import type { AppConfig } from '../../src/shared/config/settings';
 import { createCosmosClient, isLocalEndpoint } from '../../src/shared/cosmos/cosmos-client';
-import { lazyCredential } from '../../src/shared/identity/azure-credential';
 import {
+  type CheckContext,
   type CheckResult,
   DeadlineError,
   type ErrorFacts,
@@ -23,9 +22,11 @@ const DATABASE = 'Cosmos DB database';
  * is created on first use).
  *
  * @example
- * const results = await checkCosmos(config, 5_000);
+ * const results = await checkCosmos(context);
  */
-export async function checkCosmos(config: Partial<AppConfig>, timeoutMs: number): Promise<CheckResult[]> {
+export async function checkCosmos(
+  { config, timeoutMs, credential }: CheckContext,
+): Promise<CheckResult[]> {
   const endpoint = config.COSMOS_ENDPOINT;
   if (endpoint === undefined) return [warn(ACCOUNT, 'skipped: COSMOS_ENDPOINT is not set (see settings)')];
   const auth = config.COSMOS_KEY === undefined ? 'COSMOS_KEY not set: Microsoft Entra ID' : 'COSMOS_KEY set';
@@ -34,7 +35,7 @@ export async function checkCosmos(config: Partial<AppConfig>, timeoutMs: number)
   let client: CosmosClient;
   try {
     client = await withDeadline(timeoutMs, () =>
-      createCosmosClient({ COSMOS_ENDPOINT: endpoint, COSMOS_KEY: config.COSMOS_KEY }, lazyCredential(config)),
+      createCosmosClient({ COSMOS_ENDPOINT: endpoint, COSMOS_KEY: config.COSMOS_KEY }, credential),
     );
     await withDeadline(timeoutMs, (signal) => client.getDatabaseAccount({ abortSignal: signal }));
   } catch (error) {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 import { readSources } from '../../src/shared/config/sources';
+import { bearerTokenProvider, lazyCredential } from '../../src/shared/identity/azure-credential';
 import { createRedactor, type Redact } from '../../src/shared/logging/redactor';
-import { fail } from './check';
+import { type CheckContext, fail } from './check';
 import { checkCosmos } from './cosmos-checks';
 import { checkModel } from './model-checks';
 import { checkQueues } from './queue-checks';
@@ -40,12 +41,18 @@ async function main(): Promise<boolean> {
   const report = createReport(redact, write);
   report.note(`Checking settings and dependencies (each check gives up after ${options.DOCTOR_TIMEOUT_MS} ms)`);
   report.add(results);
-  const timeoutMs = options.DOCTOR_TIMEOUT_MS;
+  const credential = lazyCredential({ AZURE_CLIENT_ID: config.AZURE_CLIENT_ID });
+  const context: CheckContext = {
+    config,
+    timeoutMs: options.DOCTOR_TIMEOUT_MS,
+    credential,
+    getToken: bearerTokenProvider(credential),
+  };
   const dependencies = await Promise.all([
-    checkModel(config, timeoutMs),
-    checkScoring(config, timeoutMs),
-    checkCosmos(config, timeoutMs),
-    checkQueues(config, timeoutMs),
+    checkModel(context),
+    checkScoring(context),
+    checkCosmos(context),
+    checkQueues(context),
   ]);
   for (const checks of dependencies) report.add(checks);
 

@@ -1,8 +1,6 @@
-import type { AppConfig } from '../../src/shared/config/settings';
 import { AppError } from '../../src/shared/errors';
-import { bearerTokenProvider, lazyCredential } from '../../src/shared/identity/azure-credential';
 import { createAzureOpenAIChatModel } from '../../src/shared/model/azure-openai-chat-model';
-import { type CheckResult, DeadlineError, errorFacts, fail, pass, warn, withDeadline } from './check';
+import { type CheckContext, type CheckResult, DeadlineError, errorFacts, fail, pass, warn, withDeadline } from './check';
 
 const ENDPOINT = 'Azure OpenAI endpoint';
 const DEPLOYMENT = 'Azure OpenAI deployment';
@@ -31,16 +29,17 @@ const HINTS: Readonly<Record<string, string>> = {
  * the deployment answers a one-token completion.
  *
  * @example
- * const results = await checkModel(config, 5_000);
+ * const results = await checkModel(context);
  */
-export async function checkModel(config: Partial<AppConfig>, timeoutMs: number): Promise<CheckResult[]> {
+export async function checkModel(
+  { config, timeoutMs, getToken }: CheckContext,
+): Promise<CheckResult[]> {
   const endpoint = config.AZURE_OPENAI_ENDPOINT;
   if (endpoint === undefined) {
     return [warn(ENDPOINT, 'skipped: AZURE_OPENAI_ENDPOINT is not set (see settings)')];
   }
   const deployment = config.AZURE_OPENAI_DEPLOYMENT;
   const apiKey = config.AZURE_OPENAI_API_KEY;
-  const getToken = bearerTokenProvider(lazyCredential(config));
   const model = createAzureOpenAIChatModel({
     endpoint,
     apiVersion: config.AZURE_OPENAI_API_VERSION ?? '2024-10-21',

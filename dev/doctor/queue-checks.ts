@@ -1,11 +1,10 @@
 import type { QueueServiceClient } from '@azure/storage-queue';
 
-import type { AppConfig } from '../../src/shared/config/settings';
 import { isLocalEndpoint } from '../../src/shared/cosmos/cosmos-client';
-import { lazyCredential } from '../../src/shared/identity/azure-credential';
 import { createQueueServiceClient } from '../../src/shared/queues/queue-service';
 import { queueNames } from '../../src/shared/storage-names';
 import {
+  type CheckContext,
   type CheckResult,
   DeadlineError,
   type ErrorFacts,
@@ -25,9 +24,11 @@ const QUEUES = 'Storage queues';
  * exist (locally they are created on first use).
  *
  * @example
- * const results = await checkQueues(config, 5_000);
+ * const results = await checkQueues(context);
  */
-export async function checkQueues(config: Partial<AppConfig>, timeoutMs: number): Promise<CheckResult[]> {
+export async function checkQueues(
+  { config, timeoutMs, credential }: CheckContext,
+): Promise<CheckResult[]> {
   const identity = config.AzureWebJobsStorage__queueServiceUri ?? config.AzureWebJobsStorage__accountName;
   if (config.AzureWebJobsStorage === undefined && identity === undefined) {
     return [warn(SERVICE, 'skipped: AzureWebJobsStorage is not set (see settings)')];
@@ -43,7 +44,7 @@ export async function checkQueues(config: Partial<AppConfig>, timeoutMs: number)
           AzureWebJobsStorage__queueServiceUri: config.AzureWebJobsStorage__queueServiceUri,
           AzureWebJobsStorage__accountName: config.AzureWebJobsStorage__accountName,
         },
-        lazyCredential(config),
+        credential,
       ),
     );
     await withDeadline(timeoutMs, (signal) => service.getProperties({ abortSignal: signal }));

@@ -1,11 +1,9 @@
-import type { AppConfig } from '../../src/shared/config/settings';
-import { bearerTokenProvider, lazyCredential } from '../../src/shared/identity/azure-credential';
 import { createLogger } from '../../src/shared/logging/logger';
 import { type CustomerFeatures, NEUTRAL_RATING } from '../../src/shared/scoring/customer-features';
 import type { ScoringDiagnostics } from '../../src/shared/scoring/customer-scorer';
 import { createAmlScorer } from '../../src/shared/scoring/scoring-client';
 import { scoringUriHint } from '../../src/shared/scoring/scoring-diagnostics';
-import { type CheckResult, DeadlineError, errorFacts, fail, pass, warn, withDeadline } from './check';
+import { type CheckContext, type CheckResult, DeadlineError, errorFacts, fail, pass, warn, withDeadline } from './check';
 
 const NAME = 'Azure ML scoring';
 
@@ -26,9 +24,11 @@ const silent = createLogger({ level: 'error', format: 'text', redact: (text) => 
  * the app's own client (shape fallback included), without retries.
  *
  * @example
- * const [result] = await checkScoring(config, 5_000);
+ * const [result] = await checkScoring(context);
  */
-export async function checkScoring(config: Partial<AppConfig>, timeoutMs: number): Promise<CheckResult[]> {
+export async function checkScoring(
+  { config, timeoutMs, getToken }: CheckContext,
+): Promise<CheckResult[]> {
   const uri = config.AML_SCORING_URI;
   if (uri === undefined) {
     return [
@@ -50,7 +50,7 @@ export async function checkScoring(config: Partial<AppConfig>, timeoutMs: number
     deployment: config.AML_DEPLOYMENT,
     timeoutMs: Math.min(config.AML_TIMEOUT_MS ?? timeoutMs, timeoutMs),
     maxRetries: 0,
-    getToken: bearerTokenProvider(lazyCredential(config)),
+    getToken,
     log: silent,
   });
   let outcome;
@@ -79,7 +79,9 @@ export async function checkScoring(config: Partial<AppConfig>, timeoutMs: number
 
 function describeFailure(diagnostics: ScoringDiagnostics): string {
   const facts = [
-    diagnostics.status === undefined ? undefined : `HTTP ${diagnostics.status}`,
+    diagnostics.status === undefined || diagnostics.error.includes(`HTTP ${diagnostics.status}`)
+      ? undefined
+      : `HTTP ${diagnostics.status}`,
     diagnostics.shape === undefined ? undefined : `shape ${diagnostics.shape}`,
     diagnostics.requestId === undefined ? undefined : `request id ${diagnostics.requestId}`,
   ].filter((fact) => fact !== undefined);

@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, sep } from 'node:path';
+
+import type { ModelSimulatorOptions } from '../../dev/model-simulator';
+import { type LocalHostProcess, spawnLocalHost } from '../../dev/stack/local-host-process';
+import { freePort } from '../../dev/stack/ports';
+import { type Stack, startStack } from '../../dev/stack/start-stack';
+import { parseSettings } from '../../src/shared/config/load-config';
+import { settings } from '../../src/shared/config/settings';
+
+/** The repository root, from dev/stack in the sources or dist/dev/stack in the build. */
+export const repoRoot = resolve(__dirname, __dirname.includes(`${sep}dist${sep}`) ? '../../..' : '../..');
+
+export interface IsolatedStack extends Stack {
+  /** Starts (or restarts) the built local host against this stack; extra settings override the stack's. */
+  startHost(extra?: Record<string, string>): Promise<LocalHostProcess>;
+  readonly host: () => LocalHostProcess;
+}
+
+/**
+ * For tests and benchmarks: Azurite (queues only), the Cosmos emulator and, unless given endpoints, the
+ * simulators, all on free ports; then the built local host in an isolated app root (no local.settings.json
+ * or .env of the developer's can leak in).
+ */
+export async function startIsolatedStack(
+  options: { settings?: Record<string, string>; model?: ModelSimulatorOptions } = {},
+): Promise<IsolatedStack> {
+  const given = options.settings ?? {};
+  const config = parseSettings(settings, { env: given, file: {}, dotenv: {} }).values;
+  const dev = {
+    PORT: await freePort(),
+    LOCAL_HOST_QUEUE_LEASE_SECONDS: 4,
+    AZURITE_BLOB_PORT: 0,
+    AZURITE_QUEUE_PORT: await freePort(),
+    AZURITE_TABLE_PORT: 0,
+    COSMOS_EMULATOR_PORT: await freePort(),
+    MODEL_SIMULATOR_PORT: 0,
+    SCORING_SIMULATOR_PORT: 0,
+  };
+  const stack = await startStack({
+    config,
+    dev,
+    queueOnly: true,
+    ...(options.model ? { model: options.model } : {}),
+  });
+  const appRoot = mkdtempSync(join(tmpdir(), 'app-root-'));
+  for (const entry of ['dist', 'node_modules', 'host.json', 'package.json', 'data']) {
+    symlinkSync(join(repoRoot, entry), join(appRoot, entry));
+  }
+  let host: LocalHostProcess | undefined;
+  return {
+    ...stack,
+    host: () => {
+      if (host === undefined) throw new Error('the host is not started');
+      return host;
+    },
+    async startHost(extra = {}) {
+      host = await spawnLocalHost({
+        appRoot,
+        port: dev.PORT,
+        output: 'capture',
+        env: {
+          PATH: process.env.PATH,
+          LOCAL_HOST_QUEUE_LEASE_SECONDS: String(dev.LOCAL_HOST_QUEUE_LEASE_SECONDS),
+          ...stack.env,
+          ...given,
+          ...extra,
+        },
+      });
+      return host;
+    },
+    async stop() {
+      await host?.stop();
+      await stack.stop();
+      rmSync(appRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Fetches JSON (or text, when the body is not JSON). */
+export async function getJson(
+  url: string,
+  init?: RequestInit,
+): Promise<{ status: number; headers: Headers; body: unknown }> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: the test will say so
+  }
+  return { status: response.status, headers: response.headers, body };
+}
