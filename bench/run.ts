@@ -7,10 +7,12 @@ import Table from 'cli-table3';
 import { repoRoot } from '../dev/stack/isolated-stack';
 import { benchCompletionsOverhead } from './completions-overhead';
 import type { BenchResult } from './measure';
+import { benchStreamingFirstChunk } from './streaming-first-chunk';
 
 /** `npm run bench [-- name ...]`: runs the benchmarks, prints one table, writes bench/results.json. */
 const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'completions-overhead': benchCompletionsOverhead,
+  'streaming-first-chunk': benchStreamingFirstChunk,
 };
 
 async function main(): Promise<void> {

@@ -51,7 +51,10 @@ export class DeadlineError extends Error {
  * @example
  * await withDeadline(5_000, (signal) => client.getProperties({ abortSignal: signal }));
  */
-export async function withDeadline<T>(timeoutMs: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withDeadline<T>(
+  timeoutMs: number,
+  run: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
@@ -93,7 +96,8 @@ export function errorFacts(error: unknown): ErrorFacts {
   const { message, code, statusCode, cause } = parsed.data;
   const status = statusCode ?? (typeof code === 'number' ? code : undefined);
   const textCode = typeof code === 'string' ? code : cause?.code;
-  const text = cause === undefined || message.includes(cause.message) ? message : `${message} (${cause.message})`;
+  const text =
+    cause === undefined || message.includes(cause.message) ? message : `${message} (${cause.message})`;
   return {
     message: firstLine(text),
     ...(status === undefined ? {} : { status }),
@@ -111,7 +115,7 @@ export function isConnectionFailure(facts: ErrorFacts): boolean {
   );
 }
 
+// Lengths are capped by the report, after redaction, so a cut can never leave part of a secret unmasked.
 function firstLine(text: string): string {
-  const line = text.split('\n')[0] ?? '';
-  return line.length > 300 ? `${line.slice(0, 300)}...` : line;
+  return text.split('\n')[0] ?? '';
 }

@@ -24,9 +24,7 @@ const DATABASE = 'Cosmos DB database';
  * @example
  * const results = await checkCosmos(context);
  */
-export async function checkCosmos(
-  { config, timeoutMs, credential }: CheckContext,
-): Promise<CheckResult[]> {
+export async function checkCosmos({ config, timeoutMs, credential }: CheckContext): Promise<CheckResult[]> {
   const endpoint = config.COSMOS_ENDPOINT;
   if (endpoint === undefined) return [warn(ACCOUNT, 'skipped: COSMOS_ENDPOINT is not set (see settings)')];
   const auth = config.COSMOS_KEY === undefined ? 'COSMOS_KEY not set: Microsoft Entra ID' : 'COSMOS_KEY set';
@@ -53,7 +51,8 @@ export async function checkCosmos(
     return [reached, pass(DATABASE, `'${name}' exists`)];
   } catch (error) {
     const facts = factsOf(error);
-    if (facts.status !== 404) return [reached, fail(DATABASE, `'${name}': ${facts.message}`, accountHint(facts))];
+    if (facts.status !== 404)
+      return [reached, fail(DATABASE, `'${name}': ${facts.message}`, accountHint(facts))];
     return isLocalEndpoint(endpoint)
       ? [reached, warn(DATABASE, `'${name}' does not exist yet; the app creates it on first use locally`)]
       : [

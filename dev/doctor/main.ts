@@ -17,9 +17,10 @@ const options = z
   .parse({ DOCTOR_TIMEOUT_MS: process.env.DOCTOR_TIMEOUT_MS || undefined });
 
 const LOCAL_STAND_INS =
-  'Unset endpoints are what `npm start` fills in: it runs local stand-ins (Azurite, the Cosmos DB emulator, ' +
-  'the Azure OpenAI and Azure ML simulators) for the host it starts. doctor checks the settings the app ' +
-  'itself reads: put them in local.settings.json (see local.settings.example.json), .env or the environment.';
+  'Some dependencies are not configured. `npm start` runs local stand-ins (Azurite, the Cosmos DB emulator, ' +
+  'the Azure OpenAI and Azure ML simulators) for every unset endpoint and hands them to the host it starts, ' +
+  'so nothing needs configuring to run locally. doctor checks the settings the app itself reads: set them ' +
+  'in local.settings.json (see local.settings.example.json), .env or the environment.';
 
 let redact: Redact = createRedactor({});
 
@@ -32,14 +33,18 @@ async function main(): Promise<boolean> {
   } catch (error) {
     // An unreadable local.settings.json: nothing else can be read, and its text is not echoed.
     const report = createReport(redact, write);
-    report.add([fail('settings', error instanceof Error ? error.message : String(error), 'fix or remove the file')]);
+    report.add([
+      fail('settings', error instanceof Error ? error.message : String(error), 'fix or remove the file'),
+    ]);
     return report.finish();
   }
   const { results, config } = checkSettings(sources);
   // The redactor knows every secret that parsed before anything that could echo one is printed.
   redact = createRedactor(config);
   const report = createReport(redact, write);
-  report.note(`Checking settings and dependencies (each check gives up after ${options.DOCTOR_TIMEOUT_MS} ms)`);
+  report.note(
+    `Checking settings and dependencies (each check gives up after ${options.DOCTOR_TIMEOUT_MS} ms)`,
+  );
   report.add(results);
   const credential = lazyCredential({ AZURE_CLIENT_ID: config.AZURE_CLIENT_ID });
   const context: CheckContext = {
@@ -73,7 +78,9 @@ main().then(
     process.exit(healthy ? 0 : 1);
   },
   (error: unknown) => {
-    process.stderr.write(redact(`doctor failed: ${error instanceof Error ? error.message : String(error)}\n`));
+    process.stderr.write(
+      redact(`doctor failed: ${error instanceof Error ? error.message : String(error)}\n`),
+    );
     process.exit(1);
   },
 );

@@ -1,6 +1,15 @@
 import { AppError } from '../../src/shared/errors';
 import { createAzureOpenAIChatModel } from '../../src/shared/model/azure-openai-chat-model';
-import { type CheckContext, type CheckResult, DeadlineError, errorFacts, fail, pass, warn, withDeadline } from './check';
+import {
+  type CheckContext,
+  type CheckResult,
+  DeadlineError,
+  errorFacts,
+  fail,
+  pass,
+  warn,
+  withDeadline,
+} from './check';
 
 const ENDPOINT = 'Azure OpenAI endpoint';
 const DEPLOYMENT = 'Azure OpenAI deployment';
@@ -31,9 +40,7 @@ const HINTS: Readonly<Record<string, string>> = {
  * @example
  * const results = await checkModel(context);
  */
-export async function checkModel(
-  { config, timeoutMs, getToken }: CheckContext,
-): Promise<CheckResult[]> {
+export async function checkModel({ config, timeoutMs, getToken }: CheckContext): Promise<CheckResult[]> {
   const endpoint = config.AZURE_OPENAI_ENDPOINT;
   if (endpoint === undefined) {
     return [warn(ENDPOINT, 'skipped: AZURE_OPENAI_ENDPOINT is not set (see settings)')];
@@ -47,23 +54,23 @@ export async function checkModel(
     timeoutMs,
     // One attempt: a preflight reports what it sees instead of waiting out a rate limit.
     retry: { maxRetries: 0, maxTotalWaitMs: 0, baseDelayMs: 0, maxDelayMs: 0 },
-    ...(apiKey === undefined
-      ? { tokenProvider: () => getToken(COGNITIVE_SERVICES_SCOPE) }
-      : { apiKey }),
+    ...(apiKey === undefined ? { tokenProvider: () => getToken(COGNITIVE_SERVICES_SCOPE) } : { apiKey }),
   });
-  const auth = apiKey === undefined ? 'AZURE_OPENAI_API_KEY not set: Microsoft Entra ID' : 'AZURE_OPENAI_API_KEY set';
+  const auth =
+    apiKey === undefined ? 'AZURE_OPENAI_API_KEY not set: Microsoft Entra ID' : 'AZURE_OPENAI_API_KEY set';
 
   try {
     await withDeadline(timeoutMs, (signal) => model.ping(signal));
   } catch (error) {
     const code = codeOf(error);
     // Listing models names no deployment, so a 404 here means the endpoint or api-version is wrong.
-    const hint =
-      code === 'model_deployment_not_found'
-        ? `${ENDPOINT_SHAPE}; AZURE_OPENAI_API_VERSION must be a supported api-version`
-        : (HINTS[code] ?? `${ENDPOINT_SHAPE}; check the credential`);
+    const notFound = code === 'model_deployment_not_found';
+    const hint = notFound
+      ? `${ENDPOINT_SHAPE}; AZURE_OPENAI_API_VERSION must be a supported api-version`
+      : (HINTS[code] ?? `${ENDPOINT_SHAPE}; check the credential`);
+    const detail = notFound ? 'answered 404 Resource not found to the model list' : describe(error);
     return [
-      fail(ENDPOINT, `${endpoint} (${auth}): ${describe(error)}`, hint),
+      fail(ENDPOINT, `${endpoint} (${auth}): ${detail}`, hint),
       warn(DEPLOYMENT, 'skipped until the endpoint check passes'),
     ];
   }
@@ -85,8 +92,12 @@ export async function checkModel(
 function deploymentFailure(deployment: string, error: unknown): CheckResult {
   const code = codeOf(error);
   const detail = `'${deployment}': ${describe(error)}`;
-  if (code === 'rate_limited' || code === 'model_unavailable') {
-    return warn(DEPLOYMENT, `${detail} (it exists, but is busy)`, 'raise the deployment quota (tokens per minute) if this persists');
+  if (code === 'model_busy' || code === 'rate_limited' || code === 'model_unavailable') {
+    return warn(
+      DEPLOYMENT,
+      `${detail} (it exists, but is busy)`,
+      'raise the deployment quota (tokens per minute) if this persists',
+    );
   }
   if (code === 'content_filter') return warn(DEPLOYMENT, `${detail} (it exists)`);
   // A 400 comes from the deployment itself (a model that takes max_completion_tokens only, say): it exists.
@@ -97,7 +108,11 @@ function deploymentFailure(deployment: string, error: unknown): CheckResult {
       'check that AZURE_OPENAI_DEPLOYMENT is a chat model deployment',
     );
   }
-  return fail(DEPLOYMENT, detail, HINTS[code] ?? 'check AZURE_OPENAI_DEPLOYMENT and the deployment state in the portal');
+  return fail(
+    DEPLOYMENT,
+    detail,
+    HINTS[code] ?? 'check AZURE_OPENAI_DEPLOYMENT and the deployment state in the portal',
+  );
 }
 
 function codeOf(error: unknown): string {
@@ -107,5 +122,7 @@ function codeOf(error: unknown): string {
 }
 
 function describe(error: unknown): string {
-  return error instanceof AppError || error instanceof DeadlineError ? error.message : errorFacts(error).message;
+  return error instanceof AppError || error instanceof DeadlineError
+    ? error.message
+    : errorFacts(error).message;
 }

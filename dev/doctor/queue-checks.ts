@@ -26,9 +26,7 @@ const QUEUES = 'Storage queues';
  * @example
  * const results = await checkQueues(context);
  */
-export async function checkQueues(
-  { config, timeoutMs, credential }: CheckContext,
-): Promise<CheckResult[]> {
+export async function checkQueues({ config, timeoutMs, credential }: CheckContext): Promise<CheckResult[]> {
   const identity = config.AzureWebJobsStorage__queueServiceUri ?? config.AzureWebJobsStorage__accountName;
   if (config.AzureWebJobsStorage === undefined && identity === undefined) {
     return [warn(SERVICE, 'skipped: AzureWebJobsStorage is not set (see settings)')];

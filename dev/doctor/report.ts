@@ -3,6 +3,7 @@ import type { CheckResult, CheckStatus } from './check';
 
 const MARKS: Readonly<Record<CheckStatus, string>> = { pass: '✔', warn: '!', fail: '✖' };
 const NAME_WIDTH = 24;
+const LINE_LIMIT = 400;
 
 export interface Report {
   add(results: readonly CheckResult[]): void;
@@ -26,12 +27,20 @@ export function createReport(redact: Redact, write: (line: string) => void): Rep
   const print = (text: string) => {
     write(redact(text));
   };
+  // Redacted first, then cut: a cut before redaction could leave the start of a secret unmasked.
+  const printCheck = (text: string) => {
+    write(cut(redact(text)));
+  };
   return {
     add(results) {
       for (const result of results) {
         counts[result.status] += 1;
-        print(`${MARKS[result.status]} ${result.name.padEnd(NAME_WIDTH)} ${oneLine(result.detail)}`);
-        if (result.hint !== undefined) print(`  ${' '.repeat(NAME_WIDTH)} fix: ${oneLine(result.hint)}`);
+        printCheck(
+          `${MARKS[result.status]} ${result.name.padEnd(NAME_WIDTH)} ${oneLine(redact, result.detail)}`,
+        );
+        if (result.hint !== undefined) {
+          printCheck(`  ${' '.repeat(NAME_WIDTH)} fix: ${oneLine(redact, result.hint)}`);
+        }
       }
     },
     note(text) {
@@ -48,6 +57,11 @@ export function createReport(redact: Redact, write: (line: string) => void): Rep
   };
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+/** Redacted before whitespace is collapsed, so a secret is matched as it was written. */
+function oneLine(redact: Redact, text: string): string {
+  return redact(text).replace(/\s+/g, ' ').trim();
+}
+
+function cut(line: string): string {
+  return line.length > LINE_LIMIT ? `${line.slice(0, LINE_LIMIT)}...` : line;
 }

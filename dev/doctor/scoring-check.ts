@@ -3,7 +3,16 @@ import { type CustomerFeatures, NEUTRAL_RATING } from '../../src/shared/scoring/
 import type { ScoringDiagnostics } from '../../src/shared/scoring/customer-scorer';
 import { createAmlScorer } from '../../src/shared/scoring/scoring-client';
 import { scoringUriHint } from '../../src/shared/scoring/scoring-diagnostics';
-import { type CheckContext, type CheckResult, DeadlineError, errorFacts, fail, pass, warn, withDeadline } from './check';
+import {
+  type CheckContext,
+  type CheckResult,
+  DeadlineError,
+  errorFacts,
+  fail,
+  pass,
+  warn,
+  withDeadline,
+} from './check';
 
 const NAME = 'Azure ML scoring';
 
@@ -17,7 +26,12 @@ const NEUTRAL_PASSENGER: CustomerFeatures = {
 };
 
 // The scorer reports through its result; its own log lines would only repeat it.
-const silent = createLogger({ level: 'error', format: 'text', redact: (text) => text, sink: () => undefined });
+const silent = createLogger({
+  level: 'error',
+  format: 'text',
+  redact: (text) => text,
+  sink: () => undefined,
+});
 
 /**
  * The Azure ML endpoint behind predict_customer: the URI's shape, then one real scoring request through
@@ -26,9 +40,7 @@ const silent = createLogger({ level: 'error', format: 'text', redact: (text) => 
  * @example
  * const [result] = await checkScoring(context);
  */
-export async function checkScoring(
-  { config, timeoutMs, getToken }: CheckContext,
-): Promise<CheckResult[]> {
+export async function checkScoring({ config, timeoutMs, getToken }: CheckContext): Promise<CheckResult[]> {
   const uri = config.AML_SCORING_URI;
   if (uri === undefined) {
     return [
@@ -43,7 +55,8 @@ export async function checkScoring(
   const uriHint = scoringUriHint(uri);
   if (uriHint !== undefined) return [fail(NAME, `${uri} is not a scoring URI; not called`, uriHint)];
 
-  const auth = config.AML_API_KEY === undefined ? 'AML_API_KEY not set: Microsoft Entra ID' : 'AML_API_KEY set';
+  const auth =
+    config.AML_API_KEY === undefined ? 'AML_API_KEY not set: Microsoft Entra ID' : 'AML_API_KEY set';
   const scorer = createAmlScorer({
     scoringUri: uri,
     apiKey: config.AML_API_KEY,
@@ -58,7 +71,9 @@ export async function checkScoring(
     outcome = await withDeadline(timeoutMs, (signal) => scorer.score(NEUTRAL_PASSENGER, signal));
   } catch (error) {
     const message = error instanceof DeadlineError ? error.message : errorFacts(error).message;
-    return [fail(NAME, `${uri} (${auth}): ${message}`, 'check AML_SCORING_URI and that the endpoint is reachable')];
+    return [
+      fail(NAME, `${uri} (${auth}): ${message}`, 'check AML_SCORING_URI and that the endpoint is reachable'),
+    ];
   }
   if (!outcome.ok) {
     return [
@@ -85,6 +100,6 @@ function describeFailure(diagnostics: ScoringDiagnostics): string {
     diagnostics.shape === undefined ? undefined : `shape ${diagnostics.shape}`,
     diagnostics.requestId === undefined ? undefined : `request id ${diagnostics.requestId}`,
   ].filter((fact) => fact !== undefined);
-  const reply = diagnostics.errorText === undefined ? '' : `; reply: ${diagnostics.errorText.slice(0, 200)}`;
+  const reply = diagnostics.errorText === undefined ? '' : `; reply: ${diagnostics.errorText}`;
   return `${diagnostics.error}${facts.length > 0 ? ` (${facts.join(', ')})` : ''}${reply}`;
 }

@@ -60,7 +60,5 @@ function toResult(problem: string): CheckResult {
 
 /** The setting a problem is about; problems name the setting as it was spelled, which may be an alias. */
 function settingNamed(name: string): SettingName | undefined {
-  return keysOf(settings).find(
-    (key) => key === name || settings[key].aliases?.includes(name) === true,
-  );
+  return keysOf(settings).find((key) => key === name || settings[key].aliases?.includes(name) === true);
 }

@@ -43,13 +43,24 @@ function* captures(pattern: RegExp, text: string): Generator<string> {
 
 // A trailing unit in a property name ("departureDelayMinutes") is usually said before the noun or left
 // out ("10 minutes departure delay", "departure delay of 10"), so it is matched as optional.
-const UNITS = new Set(['minutes', 'minute', 'seconds', 'hours', 'days', 'km', 'miles', 'ms', 'percent', 'count']);
+const UNITS = new Set([
+  'minutes',
+  'minute',
+  'seconds',
+  'hours',
+  'days',
+  'km',
+  'miles',
+  'ms',
+  'percent',
+  'count',
+]);
 
 function numberWords(name: string): string {
   const words = nameWords(name);
   const last = words.at(-1);
   if (words.length < 2 || last === undefined || !UNITS.has(last)) return phrase(words);
-  return `${phrase(words.slice(0, -1))}(?:[\s_-]*${escape(last)})?`;
+  return String.raw`${phrase(words.slice(0, -1))}(?:[\s_-]*${escape(last)})?`;
 }
 
 function findNumber(name: string, schema: JsonSchema, text: string): Found | undefined {

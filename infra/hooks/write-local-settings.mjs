@@ -38,7 +38,9 @@ function readAzdEnvironment() {
     return parseEnv(execFileSync('azd', ['env', 'get-values'], { encoding: 'utf8' }));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`could not read the azd environment (is azd installed and an environment selected?): ${reason}`);
+    throw new Error(
+      `could not read the azd environment (is azd installed and an environment selected?): ${reason}`,
+    );
   }
 }
 
@@ -78,7 +80,9 @@ function main() {
   writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`);
   console.log(`${file}: wrote ${[...written, 'AUTH_MODE'].join(', ')}`);
   if (removed.length > 0) {
-    console.log(`${file}: removed ${removed.join(', ')} (the provisioned resources accept Microsoft Entra ID only)`);
+    console.log(
+      `${file}: removed ${removed.join(', ')} (the provisioned resources accept Microsoft Entra ID only)`,
+    );
   }
 }
 

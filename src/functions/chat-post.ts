@@ -1,9 +1,14 @@
 import { chatRequestSchema } from '../shared/chat/chat-request';
 import { toChatResponse } from '../shared/chat/chat-response';
+import { streamChatTurn } from '../shared/chat/stream-chat-turn';
+import { toServerSentEvents } from '../shared/chat/stream-protocols';
 import { defineHttpFunction } from '../shared/hosting/function-definition';
 import { readJsonBody } from '../shared/http/read-json-body';
 
-/** POST /api/chat: one chat turn with tools, answered as JSON (seed 000 fields and the AI Chat Protocol's). */
+/**
+ * POST /api/chat: one chat turn with tools. JSON (seed 000 fields and the AI Chat Protocol's), or
+ * Server-Sent Events with `"stream": true` or `Accept: text/event-stream`.
+ */
 export const chatPost = defineHttpFunction({
   name: 'chat',
   route: 'chat',
@@ -11,6 +16,12 @@ export const chatPost = defineHttpFunction({
   handle: async (request, { services, log }) => {
     const schema = chatRequestSchema({ maxMessageChars: services.config.CHAT_MAX_MESSAGE_CHARS });
     const body = await readJsonBody(request, schema, services.config.HTTP_MAX_BODY_BYTES);
-    return { jsonBody: toChatResponse(await services.chat.answer(body, log)) };
+    const wantsEvents =
+      body.stream === true || (request.headers.get('accept') ?? '').includes('text/event-stream');
+    if (!wantsEvents) return { jsonBody: toChatResponse(await services.chat.answer(body, log)) };
+    return streamChatTurn(services.chat, body, log, {
+      encode: toServerSentEvents,
+      contentType: 'text/event-stream; charset=utf-8',
+    });
   },
 });

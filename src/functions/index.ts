@@ -1,5 +1,6 @@
 import type { FunctionDefinition } from '../shared/hosting/function-definition';
 import { chatPost } from './chat-post';
+import { chatStreamPost } from './chat-stream-post';
 import { completionsPost } from './completions-post';
 import { configInfoGet } from './config-info-get';
 import { healthGet } from './health-get';
@@ -10,6 +11,7 @@ export const functionDefinitions: readonly FunctionDefinition[] = [
   healthGet,
   configInfoGet,
   chatPost,
+  chatStreamPost,
   completionsPost,
   createNotFoundFunction(() => functionDefinitions),
 ];

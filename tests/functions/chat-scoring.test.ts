@@ -72,7 +72,7 @@ describe('given the endpoint and key of the stack', () => {
       },
       result: {
         prediction: { label: 'satisfied', source: 'aml' },
-        assumed: expect.arrayContaining(['gender', 'travelClass']),
+        assumed: expect.arrayContaining(['gender', 'customerType']),
       },
     });
     expect(scoring.stats()).toEqual({ requests: 1, shapes: ['mlflow-split'] });
@@ -149,6 +149,7 @@ describe('given the endpoint and key of the stack', () => {
     expect(onlyAction(body).result).toMatchObject({ error: 'scoring_failed', diagnostics: { status: 401 } });
     expect(text).toContain('[redacted]');
     expect(text).not.toContain(key);
+    expect(stack.host().output()).toContain('scoring failed');
     expect(stack.host().output()).not.toContain(key);
   });
 
@@ -159,7 +160,12 @@ describe('given the endpoint and key of the stack', () => {
     expect(onlyAction(body)).toMatchObject({
       tool: 'get_stat',
       arguments: { key: 'satisfied_share' },
-      result: { key: 'satisfied_share', value: 0.43, unit: 'share', note: expect.stringContaining('not real') },
+      result: {
+        key: 'satisfied_share',
+        value: 0.43,
+        unit: 'share',
+        note: expect.stringContaining('not real'),
+      },
     });
     expect(body.answer_md).toContain('get_stat');
     expect(scoring.stats().requests).toBe(0);
@@ -173,11 +179,15 @@ describe('given an endpoint that takes only records (a custom scoring script)', 
     scoring.configure({ acceptShape: 'records' });
 
     const first = await chat();
-    expect(onlyAction(first.body).result).toMatchObject({ prediction: { label: 'satisfied', source: 'aml' } });
+    expect(onlyAction(first.body).result).toMatchObject({
+      prediction: { label: 'satisfied', source: 'aml' },
+    });
     expect(scoring.stats().shapes).toEqual(['mlflow-split', 'records']);
 
     const second = await chat();
-    expect(onlyAction(second.body).result).toMatchObject({ prediction: { label: 'satisfied', source: 'aml' } });
+    expect(onlyAction(second.body).result).toMatchObject({
+      prediction: { label: 'satisfied', source: 'aml' },
+    });
     expect(scoring.stats().shapes).toEqual(['mlflow-split', 'records', 'records']);
   });
 });
@@ -198,6 +208,7 @@ describe('given a wrong AML_API_KEY', () => {
       },
     });
     expect(text).not.toContain(WRONG_KEY);
+    expect(stack.host().output()).toContain('scoring failed');
     expect(stack.host().output()).not.toContain(WRONG_KEY);
   });
 });

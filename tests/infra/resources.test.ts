@@ -22,7 +22,9 @@ function onlyResource(type: string): BicepResource {
 describe('infra resources', () => {
   it('when the templates are read, then every module main.bicep uses exists and every module is used', () => {
     const main = readBicep('infra/main.bicep');
-    const used = [...main.code.matchAll(/^module\s+\w+\s+'([^']+)'/gm)].map((match) => `infra/${match[1] ?? ''}`);
+    const used = [...main.code.matchAll(/^module\s+\w+\s+'([^']+)'/gm)].map(
+      (match) => `infra/${match[1] ?? ''}`,
+    );
     const files = allBicepFiles()
       .map((file) => file.path)
       .filter((path) => path.startsWith('infra/modules/'));
@@ -34,7 +36,9 @@ describe('infra resources', () => {
     const queues = resourcesOfType('Microsoft.Storage/storageAccounts/queueServices/queues');
     expect(queues).toHaveLength(1);
     expect(queues[0]?.body).toMatch(/name:\s*queueName\b/);
-    const declared = stringLiterals(variableExpression(readBicep('infra/modules/storage.bicep'), 'queueNames'));
+    const declared = stringLiterals(
+      variableExpression(readBicep('infra/modules/storage.bicep'), 'queueNames'),
+    );
     const expected = Object.values(queueNames).flatMap((queue) => [queue, poisonQueueOf(queue)]);
     expect(new Set(declared)).toEqual(new Set(expected));
   });
@@ -86,7 +90,9 @@ describe('infra resources', () => {
     const site = onlyResource('Microsoft.Web/sites');
     expect(propertyValue(site.body, 'kind')).toBe("'functionapp,linux'");
     expect(propertyPath(site.body, 'identity', 'type')).toBe("'UserAssigned'");
-    expect(propertyPath(site.body, 'identity', 'userAssignedIdentities')).toMatch(/'\$\{identityId\}':\s*\{\}/);
+    expect(propertyPath(site.body, 'identity', 'userAssignedIdentities')).toMatch(
+      /'\$\{identityId\}':\s*\{\}/,
+    );
 
     const config = propertyPath(site.body, 'properties', 'functionAppConfig') ?? '';
     expect(propertyPath(config, 'runtime', 'name')).toBe("'node'");

@@ -1,6 +1,6 @@
 export {
   getJson,
-  type IsolatedStack as TestStack,
   repoRoot,
   startIsolatedStack as startTestStack,
+  type IsolatedStack as TestStack,
 } from '../../dev/stack/isolated-stack';

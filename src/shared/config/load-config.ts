@@ -100,7 +100,8 @@ function crossChecks(config: AppConfig): string[] {
   }
   if (config.AUTH_MODE === 'jwt') {
     for (const name of ['AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE', 'AUTH_JWT_JWKS_URI'] as const) {
-      if (config[name] === undefined) problems.push(`${name}: is required when AUTH_MODE is jwt (${settings[name].description})`);
+      if (config[name] === undefined)
+        problems.push(`${name}: is required when AUTH_MODE is jwt (${settings[name].description})`);
     }
   }
   if (config.AUTH_MODE === 'none' && config.WEBSITE_SITE_NAME !== undefined) {

@@ -139,7 +139,8 @@ export const settings = {
     secret: true,
   }),
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: setting(text(), {
-    description: 'Authorization=AAD;ClientId=<identity client id>: Entra authentication for Application Insights',
+    description:
+      'Authorization=AAD;ClientId=<identity client id>: Entra authentication for Application Insights',
   }),
 
   // HTTP and logging

@@ -14,7 +14,9 @@ const sleepTool = defineTool({
   input: z.object({ ms: z.number().int().min(0) }),
   run: ({ ms }, { signal }) =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => { resolve({ slept: ms }); }, ms);
+      const timer = setTimeout(() => {
+        resolve({ slept: ms });
+      }, ms);
       signal.addEventListener('abort', () => {
         clearTimeout(timer);
         reject(new Error('aborted'));

@@ -53,7 +53,9 @@ describe('withRetries', () => {
 
   it('when the caller aborts during a wait, then the wait ends early', async () => {
     const controller = new AbortController();
-    setTimeout(() => { controller.abort(new Error('gone')); }, 50);
+    setTimeout(() => {
+      controller.abort(new Error('gone'));
+    }, 50);
     const started = Date.now();
     await expect(
       withRetries(

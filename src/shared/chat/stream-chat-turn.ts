@@ -1,0 +1,34 @@
+import type { HttpResponseInit } from '@azure/functions';
+
+import { primed, streamedResponse } from '../http/streaming';
+import type { Logger } from '../logging/logger';
+import type { ChatRequest } from './chat-request';
+import type { ChatService } from './chat-service';
+import type { ChatEvent } from './tool-loop';
+
+export type StreamEncoder = (
+  conversationId: string,
+  events: AsyncIterable<ChatEvent>,
+  log: Logger,
+) => AsyncIterable<string>;
+
+/**
+ * Streams one chat turn in a wire format. The first model call is awaited before anything is sent, so
+ * failing early is an ordinary JSON error; a client that goes away aborts the model request and the loop.
+ */
+export async function streamChatTurn(
+  chat: ChatService,
+  request: ChatRequest,
+  log: Logger,
+  format: { encode: StreamEncoder; contentType: string },
+): Promise<HttpResponseInit> {
+  const abort = new AbortController();
+  const turn = chat.stream(request, log, abort.signal);
+  const events = await primed(turn.events);
+  return streamedResponse(format.encode(turn.conversationId, events, log), {
+    contentType: format.contentType,
+    onCancel: () => {
+      abort.abort(new Error('the client disconnected'));
+    },
+  });
+}
