@@ -101,8 +101,9 @@ var tags = {
 var effectiveResourceGroupName = empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
 
 // AUTH_MODE in Azure is easyauth or jwt, with the settings each needs; anything else stops the
-// deployment here, before a resource is created, with a message saying what to set. fail() is
-// evaluated only on the branch taken, so a complete configuration never reaches it.
+// deployment with a message saying what to set. fail() is evaluated only on the branch taken, so a
+// complete configuration never reaches it. The resource group's tags use the result, so the check runs
+// with the first resource, before anything is created.
 var requestedAuthMode = toLower(trim(authMode))
 var easyAuthReady = requestedAuthMode == 'easyauth' && !empty(easyAuthClientId)
 var jwtReady = requestedAuthMode == 'jwt' && !empty(jwtIssuer) && !empty(jwtAudience) && !empty(jwtJwksUri)
@@ -122,7 +123,7 @@ var amlEndpointName = empty(amlScoringUri) ? '' : split(split(amlScoringUri, ':/
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: effectiveResourceGroupName
   location: location
-  tags: tags
+  tags: union(tags, { 'auth-mode': checkedAuthMode })
 }
 
 module identity 'modules/identity.bicep' = {

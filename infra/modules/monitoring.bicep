@@ -53,7 +53,6 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' = {
     Application_Type: 'web'
     WorkspaceResourceId: workspace.id
     IngestionMode: 'LogAnalytics'
-    x: 'InstrumentationKey=123'
     // The resource schema spells this property with a capital D.
     DisableLocalAuth: true
   }

@@ -13,13 +13,14 @@ export const chatPost = defineHttpFunction({
   name: 'chat',
   route: 'chat',
   methods: ['POST'],
-  handle: async (request, { services, log }) => {
+  handle: async (request, { services, log, caller, correlationId }) => {
     const schema = chatRequestSchema({ maxMessageChars: services.config.CHAT_MAX_MESSAGE_CHARS });
     const body = await readJsonBody(request, schema, services.config.HTTP_MAX_BODY_BYTES);
     const wantsEvents =
       body.stream === true || (request.headers.get('accept') ?? '').includes('text/event-stream');
-    if (!wantsEvents) return { jsonBody: toChatResponse(await services.chat.answer(body, log)) };
-    return streamChatTurn(services.chat, body, log, {
+    const context = { caller, log, correlationId };
+    if (!wantsEvents) return { jsonBody: toChatResponse(await services.chat.answer(body, context)) };
+    return streamChatTurn(services.chat, body, context, {
       encode: toServerSentEvents,
       contentType: 'text/event-stream; charset=utf-8',
     });

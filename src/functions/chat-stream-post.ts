@@ -9,12 +9,17 @@ export const chatStreamPost = defineHttpFunction({
   name: 'chat-stream',
   route: 'chat/stream',
   methods: ['POST'],
-  handle: async (request, { services, log }) => {
+  handle: async (request, { services, log, caller, correlationId }) => {
     const schema = chatRequestSchema({ maxMessageChars: services.config.CHAT_MAX_MESSAGE_CHARS });
     const body = await readJsonBody(request, schema, services.config.HTTP_MAX_BODY_BYTES);
-    return streamChatTurn(services.chat, body, log, {
-      encode: toChatProtocolLines,
-      contentType: 'application/x-ndjson; charset=utf-8',
-    });
+    return streamChatTurn(
+      services.chat,
+      body,
+      { caller, log, correlationId },
+      {
+        encode: toChatProtocolLines,
+        contentType: 'application/x-ndjson; charset=utf-8',
+      },
+    );
   },
 });

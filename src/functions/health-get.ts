@@ -9,6 +9,7 @@ export const healthGet = defineHttpFunction({
   name: 'health',
   route: 'health',
   methods: ['GET'],
+  anonymous: true,
   handle: async (request, { services }) => {
     const parsed = query.safeParse({ deep: request.query.get('deep') ?? undefined });
     const deep = parsed.success && (parsed.data.deep === 'true' || parsed.data.deep === '1');

@@ -3,7 +3,11 @@ import { chatPost } from './chat-post';
 import { chatStreamPost } from './chat-stream-post';
 import { completionsPost } from './completions-post';
 import { configInfoGet } from './config-info-get';
+import { conversationsDelete } from './conversations-delete';
+import { conversationsGet } from './conversations-get';
+import { conversationsList } from './conversations-list';
 import { healthGet } from './health-get';
+import { historyWritesQueue } from './history-writes-queue';
 import { createNotFoundFunction } from './not-found';
 
 /** The one table of functions. `src/index.ts` registers each with `app`; nothing else does. */
@@ -13,5 +17,9 @@ export const functionDefinitions: readonly FunctionDefinition[] = [
   chatPost,
   chatStreamPost,
   completionsPost,
+  conversationsList,
+  conversationsGet,
+  conversationsDelete,
+  historyWritesQueue,
   createNotFoundFunction(() => functionDefinitions),
 ];

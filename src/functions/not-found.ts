@@ -26,6 +26,7 @@ export function createNotFoundFunction(definitions: () => readonly FunctionDefin
     name: 'not-found',
     route: '{*path}',
     methods: ALL_METHODS,
+    anonymous: true,
     handle: (request) => {
       const path = `/${request.params.path ?? ''}`;
       const { found, allowed } = table().match(path, request.method);

@@ -1,36 +1,50 @@
 import type { InvocationContext } from '@azure/functions';
+import type { QueueClient } from '@azure/storage-queue';
 
 import { appInfo } from './app-info';
-import { type ChatService, createChatService } from './chat/chat-service';
+import { createChatService, type ChatService } from './chat/chat-service';
 import { resolveSystemPrompt } from './chat/system-prompt';
 import { createToolRegistry } from './chat/tool-registry';
-import { type CompletionsService, createCompletionsService } from './completions/completions-service';
+import { createCompletionsService, type CompletionsService } from './completions/completions-service';
 import { loadConfig, type LoadedConfig, type Provenance } from './config/load-config';
 import type { AppConfig } from './config/settings';
 import { createCosmosClient } from './cosmos/cosmos-client';
+import { createContainerProvider } from './cosmos/cosmos-containers';
 import { createHealthService, type HealthService } from './health/health-service';
+import { createConversationService, type ConversationService } from './history/conversation-service';
+import { createCosmosHistoryStore } from './history/cosmos-history-store';
+import type { HistoryStore } from './history/history-store';
+import { createHistoryWriter } from './history/history-writer';
+import { fitForQueue } from './history/queue-size';
 import { bearerTokenProvider, lazyCredential } from './identity/azure-credential';
+import { type CallerResolver, createCallerResolver } from './identity/caller';
 import { consoleSink, createLogger, type Logger, type LogSink } from './logging/logger';
 import { createRedactor, type Redact } from './logging/redactor';
 import { createAzureOpenAIChatModel } from './model/azure-openai-chat-model';
 import type { ChatModel } from './model/chat-model';
-import { createQueueServiceClient } from './queues/queue-service';
+import { createQueueServiceClient, encodeQueueMessage, isLocalStorage } from './queues/queue-service';
 import { createHeuristicScorer, createPredictCustomerTool } from './scoring/predict-customer-tool';
 import { createAmlScorer } from './scoring/scoring-client';
 import { createGetStatTool } from './stats/get-stat-tool';
 import { createJsonFileStatsSource, defaultStatsFile } from './stats/stats-source';
+import { queueNames } from './storage-names';
 
-/** Everything the triggers use, built once per process. */
+/** Everything the triggers use, built once per process. SDK clients are created on first use. */
 export interface Services {
   readonly config: AppConfig;
   readonly provenance: Provenance;
   readonly redact: Redact;
   /** A logger writing through the invocation context (so it reaches Application Insights), or the console. */
   logger(context?: InvocationContext): Logger;
+  readonly resolveCaller: CallerResolver;
   readonly health: HealthService;
   readonly model: ChatModel;
   readonly chat: ChatService;
   readonly completions: CompletionsService;
+  readonly history: HistoryStore;
+  readonly conversations: ConversationService;
+  /** A queue the app writes to (created when missing on local storage). */
+  queue(name: string): Promise<QueueClient>;
 }
 
 let services: Services | undefined;
@@ -38,11 +52,6 @@ let services: Services | undefined;
 /** The process's services. The first call parses the configuration (cold start); a bad one throws ConfigError. */
 export function getServices(): Services {
   return (services ??= buildServices(loadConfig()));
-}
-
-/** Clears the cached services (tests only). */
-export function resetServices(): void {
-  services = undefined;
 }
 
 function once<T>(factory: () => Promise<T>): () => Promise<T> {
@@ -59,12 +68,26 @@ function once<T>(factory: () => Promise<T>): () => Promise<T> {
 export function buildServices({ values: config, provenance }: LoadedConfig): Services {
   const redact = createRedactor(config);
   const credential = lazyCredential(config);
+  const getToken = bearerTokenProvider(credential);
   const cosmos = once(() => createCosmosClient(config, credential));
-  const queues = once(() => createQueueServiceClient(config, credential));
+  const containers = createContainerProvider(cosmos, config);
+  const queueService = once(() => createQueueServiceClient(config, credential));
+  const queueClients = new Map<string, () => Promise<QueueClient>>();
+  const queue = (name: string) => {
+    let client = queueClients.get(name);
+    if (client === undefined) {
+      client = once(async () => {
+        const created = (await queueService()).getQueueClient(name);
+        if (isLocalStorage(config)) await created.createIfNotExists();
+        return created;
+      });
+      queueClients.set(name, client);
+    }
+    return client();
+  };
 
   const logger = (context?: InvocationContext): Logger =>
     createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, redact, sink: contextSink(context) });
-  const getToken = bearerTokenProvider(credential);
 
   const deployment = config.AZURE_OPENAI_DEPLOYMENT ?? '';
   const model = createAzureOpenAIChatModel({
@@ -99,15 +122,31 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
     createPredictCustomerTool(scorer),
     createGetStatTool(createJsonFileStatsSource(config.STATS_FILE ?? defaultStatsFile())),
   ]);
+
+  const history = createCosmosHistoryStore(() => containers('conversations'), {
+    ...(config.COSMOS_CONVERSATION_TTL_SECONDS === undefined
+      ? {}
+      : { ttlSeconds: config.COSMOS_CONVERSATION_TTL_SECONDS }),
+  });
+  const writer = createHistoryWriter({
+    store: history,
+    timeoutMs: 5_000,
+    enqueue: async (turn) => {
+      await (await queue(queueNames.historyWrites)).sendMessage(encodeQueueMessage(fitForQueue(turn)));
+    },
+  });
   const chat = createChatService({
     model,
     tools,
+    store: history,
+    writer,
     settings: {
       systemPrompt: resolveSystemPrompt(config, tools.definitions),
       maxRounds: config.CHAT_MAX_TOOL_ROUNDS,
       toolTimeoutMs: config.CHAT_TOOL_TIMEOUT_MS,
       defaultDeployment: deployment,
       allowedDeployments: config.AZURE_OPENAI_ALLOWED_DEPLOYMENTS,
+      historyTokenBudget: config.CHAT_HISTORY_TOKEN_BUDGET,
     },
   });
 
@@ -126,7 +165,7 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
       {
         name: 'queues',
         check: async (signal) => {
-          await (await queues()).getProperties({ abortSignal: signal });
+          await (await queueService()).getProperties({ abortSignal: signal });
         },
       },
     ],
@@ -137,10 +176,14 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
     provenance,
     redact,
     logger,
+    resolveCaller: createCallerResolver(config),
     health,
     model,
     chat,
     completions: createCompletionsService(model),
+    history,
+    conversations: createConversationService(history),
+    queue,
   };
 }
 

@@ -7,3 +7,4 @@ export const loadCosmos = (): typeof import('@azure/cosmos') => require('@azure/
 export const loadStorageQueue = (): typeof import('@azure/storage-queue') => require('@azure/storage-queue');
 export const loadIdentity = (): typeof import('@azure/identity') => require('@azure/identity');
 export const loadOpenAI = (): typeof import('openai') => require('openai');
+export const loadJose = (): typeof import('jose') => require('jose');

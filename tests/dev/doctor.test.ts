@@ -194,14 +194,17 @@ describe('npm run doctor', () => {
 
     expect(run.code).toBe(1);
     const settings = linesOf(run.stdout, 'settings');
-    expect(settings).toEqual([
-      { mark: '✖', detail: expect.stringMatching(/^LOG_LEVEL: /), hint: 'Lowest level logged' },
-      {
-        mark: '✖',
-        detail: expect.stringMatching(/^AML_TIMEOUT_MS: /),
-        hint: 'Timeout of one scoring request, in ms',
-      },
-    ]);
+    expect(settings).toHaveLength(2);
+    expect(settings).toEqual(
+      expect.arrayContaining([
+        { mark: '✖', detail: expect.stringMatching(/^LOG_LEVEL: /), hint: 'Lowest level logged' },
+        {
+          mark: '✖',
+          detail: expect.stringMatching(/^AML_TIMEOUT_MS: /),
+          hint: 'Timeout of one scoring request, in ms',
+        },
+      ]),
+    );
     // The dependencies are still checked with the settings that did parse.
     expect(lineOf(run.stdout, 'Cosmos DB account').mark).toBe('✔');
   });
@@ -211,12 +214,14 @@ describe('npm run doctor', () => {
 
     expect(run.code).toBe(1);
     const required = linesOf(run.stdout, 'settings').map((line) => line.detail.split(':')[0]);
-    expect(required).toEqual([
-      'AZURE_OPENAI_ENDPOINT',
-      'AZURE_OPENAI_DEPLOYMENT',
-      'COSMOS_ENDPOINT',
-      'AzureWebJobsStorage',
-    ]);
+    expect(required).toEqual(
+      expect.arrayContaining([
+        'AZURE_OPENAI_ENDPOINT',
+        'AZURE_OPENAI_DEPLOYMENT',
+        'COSMOS_ENDPOINT',
+        'AzureWebJobsStorage',
+      ]),
+    );
     expect(
       linesOf(run.stdout, 'settings').every((line) => line.mark === '✖' && line.hint !== undefined),
     ).toBe(true);

@@ -9,6 +9,7 @@ import {
   propertyValue,
   readBicep,
   repoRoot,
+  resourcesOf,
   resourcesOfType,
   variableExpression,
 } from './bicep-text';
@@ -201,6 +202,11 @@ describe('infra security', () => {
       expect(message).toContain(words);
     }
     expect(main.code).toMatch(/^\s*authMode: checkedAuthMode$/m);
+    // Checked with the first resource deployed, so a bad value stops the deployment before anything exists.
+    const [group] = resourcesOf(main).filter(
+      (resource) => resource.type === 'Microsoft.Resources/resourceGroups',
+    );
+    expect(propertyValue(group?.body ?? '{}', 'tags')).toBe("union(tags, { 'auth-mode': checkedAuthMode })");
     expect(functionApp.code).toMatch(/@allowed\(\['easyauth', 'jwt'\]\)\s*param authMode string\n/);
   });
 

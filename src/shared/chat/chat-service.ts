@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
 
-import { ValidationError } from '../errors';
+import { NotFoundError, ValidationError } from '../errors';
+import type { HistoryStore } from '../history/history-store';
+import { fitHistory } from '../history/history-window';
+import type { HistoryWriter } from '../history/history-writer';
+import type { Caller } from '../identity/caller';
 import type { Logger } from '../logging/logger';
 import type { ChatMessage, ChatModel, Usage } from '../model/chat-model';
 import { type ChatRequest, conversationIdOf } from './chat-request';
+import { fromStoredMessages, toTurnRecord, type TurnMessage } from './chat-turn-record';
 import { type ChatEvent, runToolLoop } from './tool-loop';
 import type { ToolRegistry } from './tool-registry';
 import type { ToolOutcome } from './tool-runner';
@@ -14,6 +19,7 @@ export interface ChatSettings {
   readonly toolTimeoutMs: number;
   readonly defaultDeployment: string;
   readonly allowedDeployments: readonly string[];
+  readonly historyTokenBudget: number;
 }
 
 export interface ChatAnswer {
@@ -24,32 +30,42 @@ export interface ChatAnswer {
   readonly usage: Usage;
 }
 
-export interface ChatService {
-  /** Runs a whole turn and returns the answer. */
-  answer(request: ChatRequest, log: Logger, signal?: AbortSignal): Promise<ChatAnswer>;
-  /** Runs a turn as events: the conversation id first, then tool activity and text as it comes. */
-  stream(
-    request: ChatRequest,
-    log: Logger,
-    signal?: AbortSignal,
-  ): { conversationId: string; events: AsyncIterable<ChatEvent> };
+export interface TurnContext {
+  readonly caller: Caller;
+  readonly log: Logger;
+  readonly correlationId: string;
+  readonly signal?: AbortSignal;
 }
 
+export interface ChatService {
+  /** Runs a whole turn, stores it, and returns the answer. */
+  answer(request: ChatRequest, context: TurnContext): Promise<ChatAnswer>;
+  /** Runs a turn as events (tool activity, text as it comes, then finish); the turn is stored when it ends. */
+  stream(
+    request: ChatRequest,
+    context: TurnContext,
+  ): Promise<{ conversationId: string; events: AsyncIterable<ChatEvent> }>;
+}
+
+const RECENT_MESSAGES = 200;
+
 /**
- * Chat turns over the model with the tool loop.
+ * Chat turns over the model with the tool loop and the caller's stored history.
  *
  * @example
- * const chat = createChatService({ model, tools, settings });
- * const answer = await chat.answer({ message: 'Hello' }, log);
+ * const chat = createChatService({ model, tools, settings, store, writer });
+ * const answer = await chat.answer({ message: 'Hello' }, { caller, log, correlationId });
  */
 export function createChatService(deps: {
   model: ChatModel;
   tools: ToolRegistry;
   settings: ChatSettings;
+  store: HistoryStore;
+  writer: HistoryWriter;
 }): ChatService {
   const { settings } = deps;
 
-  const prepare = (request: ChatRequest, log: Logger, streaming: boolean, signal?: AbortSignal) => {
+  const start = async (request: ChatRequest, context: TurnContext, streaming: boolean) => {
     const deployment = request.model;
     if (
       deployment !== undefined &&
@@ -62,30 +78,55 @@ export function createChatService(deps: {
         'model_not_allowed',
       );
     }
-    const incoming: ChatMessage[] =
-      request.messages !== undefined
-        ? request.messages.map((message) => ({ role: message.role, content: message.content }))
-        : [{ role: 'user', content: request.message ?? '' }];
-    const conversationId = conversationIdOf(request) ?? randomUUID();
+    const { userId } = context.caller;
+    const requestedId = conversationIdOf(request);
+    let history: ChatMessage[] = [];
+    if (requestedId !== undefined) {
+      if ((await deps.store.getConversation(userId, requestedId)) === undefined)
+        throw new NotFoundError('No such conversation');
+      history = fitHistory(
+        fromStoredMessages(await deps.store.recentMessages(userId, requestedId, RECENT_MESSAGES)),
+        settings.historyTokenBudget,
+      );
+    }
+    const conversationId = requestedId ?? randomUUID();
+    const { instructions, incoming } = newMessagesOf(request, history.length > 0);
+    const log = context.log.child({ conversationId });
     const events = runToolLoop({
-      messages: [{ role: 'system', content: settings.systemPrompt }, ...incoming],
+      messages: [
+        { role: 'system', content: settings.systemPrompt },
+        ...instructions,
+        ...history,
+        ...incoming,
+      ],
       model: deps.model,
       tools: deps.tools,
       maxRounds: settings.maxRounds,
       toolTimeoutMs: settings.toolTimeoutMs,
       streaming,
-      log: log.child({ conversationId }),
-      ...(signal === undefined ? {} : { signal }),
+      log,
+      ...(context.signal === undefined ? {} : { signal: context.signal }),
       ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
       ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),
       ...(deployment === undefined ? {} : { deployment }),
     });
-    return { conversationId, events };
+    const record = (messages: readonly TurnMessage[]) =>
+      toTurnRecord({
+        caller: context.caller,
+        conversationId,
+        isNew: requestedId === undefined,
+        correlationId: context.correlationId,
+        messages,
+      });
+    return {
+      conversationId,
+      events: persisting(events, incoming, record, (turn) => deps.writer.persist(turn, log)),
+    };
   };
 
   return {
-    async answer(request, log, signal) {
-      const { conversationId, events } = prepare(request, log, false, signal);
+    async answer(request, context) {
+      const { conversationId, events } = await start(request, context, false);
       for await (const event of events) {
         if (event.type === 'finish') {
           const { answer, actions, usage } = event.outcome;
@@ -94,6 +135,59 @@ export function createChatService(deps: {
       }
       throw new Error('the chat turn ended without an answer');
     },
-    stream: (request, log, signal) => prepare(request, log, true, signal),
+    stream: (request, context) => start(request, context, true),
   };
+}
+
+/**
+ * The caller's new messages. Continuing a stored conversation, only what follows the last assistant message
+ * of `messages` is new (AI Chat Protocol clients resend the whole conversation); the stored history stands
+ * for the rest. System messages from the caller are instructions for this turn and are not stored.
+ */
+function newMessagesOf(
+  request: ChatRequest,
+  continuing: boolean,
+): { instructions: ChatMessage[]; incoming: ChatMessage[] } {
+  if (request.messages === undefined)
+    return { instructions: [], incoming: [{ role: 'user', content: request.message ?? '' }] };
+  const instructions: ChatMessage[] = request.messages
+    .filter((message) => message.role === 'system')
+    .map((message) => ({ role: 'system', content: message.content }));
+  const rest = request.messages.filter((message) => message.role !== 'system');
+  const lastAssistant = rest.map((message) => message.role).lastIndexOf('assistant');
+  const fresh = continuing ? rest.slice(lastAssistant + 1) : rest;
+  return {
+    instructions,
+    incoming: fresh.map((message): ChatMessage =>
+      message.role === 'assistant'
+        ? { role: 'assistant', content: message.content }
+        : { role: 'user', content: message.content },
+    ),
+  };
+}
+
+/** Stores the turn when it finishes, or, if it is cut off after producing something, as far as it got. */
+async function* persisting(
+  events: AsyncIterable<ChatEvent>,
+  incoming: readonly ChatMessage[],
+  record: (messages: readonly TurnMessage[]) => ReturnType<typeof toTurnRecord>,
+  persist: (turn: ReturnType<typeof toTurnRecord>) => Promise<unknown>,
+): AsyncGenerator<ChatEvent, void, undefined> {
+  let text = '';
+  let produced = false;
+  let finished = false;
+  try {
+    for await (const event of events) {
+      produced = true;
+      if (event.type === 'text-delta') text += event.text;
+      if (event.type === 'finish') {
+        finished = true;
+        await persist(record([...incoming, ...event.outcome.newMessages]));
+      }
+      yield event;
+    }
+  } finally {
+    if (!finished && produced)
+      await persist(record([...incoming, { role: 'assistant', content: text, incomplete: true }]));
+  }
 }

@@ -3,7 +3,7 @@ import type { HttpResponseInit } from '@azure/functions';
 import { primed, streamedResponse } from '../http/streaming';
 import type { Logger } from '../logging/logger';
 import type { ChatRequest } from './chat-request';
-import type { ChatService } from './chat-service';
+import type { ChatService, TurnContext } from './chat-service';
 import type { ChatEvent } from './tool-loop';
 
 export type StreamEncoder = (
@@ -19,13 +19,13 @@ export type StreamEncoder = (
 export async function streamChatTurn(
   chat: ChatService,
   request: ChatRequest,
-  log: Logger,
+  context: Omit<TurnContext, 'signal'>,
   format: { encode: StreamEncoder; contentType: string },
 ): Promise<HttpResponseInit> {
   const abort = new AbortController();
-  const turn = chat.stream(request, log, abort.signal);
+  const turn = await chat.stream(request, { ...context, signal: abort.signal });
   const events = await primed(turn.events);
-  return streamedResponse(format.encode(turn.conversationId, events, log), {
+  return streamedResponse(format.encode(turn.conversationId, events, context.log), {
     contentType: format.contentType,
     onCancel: () => {
       abort.abort(new Error('the client disconnected'));

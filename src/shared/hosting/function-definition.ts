@@ -10,9 +10,14 @@ import { getServices, type Services } from '../composition-root';
 import { ensureError } from '../errors';
 import { CORRELATION_HEADER, correlationIdFrom } from '../http/correlation';
 import { toErrorResponse } from '../http/error-response';
+import type { Caller } from '../identity/caller';
 import type { Logger } from '../logging/logger';
 
+const ANONYMOUS: Caller = { userId: 'anonymous' };
+
 export interface HttpScope {
+  /** Who is calling (AUTH_MODE); a fixed anonymous caller on functions declared `anonymous`. */
+  readonly caller: Caller;
   readonly correlationId: string;
   readonly log: Logger;
   readonly services: Services;
@@ -61,6 +66,8 @@ export function defineHttpFunction(spec: {
   name: string;
   route: string;
   methods: readonly HttpMethod[];
+  /** No caller identity needed (health). Every other function requires one. */
+  anonymous?: boolean;
   handle: (request: HttpRequest, scope: HttpScope) => Promise<HttpResponseInit>;
 }): HttpFunctionDefinition {
   const handler = async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
@@ -70,7 +77,8 @@ export function defineHttpFunction(spec: {
     const log = services.logger(context).child({ correlationId, functionName: spec.name });
     let response: HttpResponseInit;
     try {
-      response = await spec.handle(request, { correlationId, log, services, context });
+      const caller = spec.anonymous === true ? ANONYMOUS : await services.resolveCaller(request);
+      response = await spec.handle(request, { caller, correlationId, log, services, context });
     } catch (thrown) {
       response = toErrorResponse(thrown, correlationId);
       if (response.status === 500) log.error('unhandled error', { error: ensureError(thrown) });

@@ -33,3 +33,12 @@ export async function createQueueServiceClient(
 export function encodeQueueMessage(payload: unknown): string {
   return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64');
 }
+
+/** Local storage (Azurite): queues may be created on demand; in Azure the Bicep creates them. */
+export function isLocalStorage(config: Pick<AppConfig, 'AzureWebJobsStorage'>): boolean {
+  const connection = config.AzureWebJobsStorage ?? '';
+  return (
+    /UseDevelopmentStorage=true/i.test(connection) ||
+    /Endpoint=https?:\/\/(127\.0\.0\.1|localhost)[:/]/i.test(connection)
+  );
+}

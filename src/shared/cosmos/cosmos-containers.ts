@@ -1,0 +1,69 @@
+import type { Container, CosmosClient } from '@azure/cosmos';
+
+import type { AppConfig } from '../config/settings';
+import { UpstreamError } from '../errors';
+import { cosmosContainers } from '../storage-names';
+import { isLocalEndpoint } from './cosmos-client';
+
+export type ContainerName = keyof typeof cosmosContainers;
+
+/**
+ * The app's containers. Against a local emulator the database and containers are created when missing;
+ * in Azure the Bicep creates them and the app's identity has data-plane rights only.
+ */
+export function createContainerProvider(
+  client: () => Promise<CosmosClient>,
+  config: Pick<AppConfig, 'COSMOS_ENDPOINT' | 'COSMOS_DATABASE'>,
+): (name: ContainerName) => Promise<Container> {
+  const createIfMissing = config.COSMOS_ENDPOINT !== undefined && isLocalEndpoint(config.COSMOS_ENDPOINT);
+  const cache = new Map<ContainerName, Promise<Container>>();
+  return (name) => {
+    let container = cache.get(name);
+    if (container === undefined) {
+      container = open(name).catch((error: unknown) => {
+        cache.delete(name);
+        throw error;
+      });
+      cache.set(name, container);
+    }
+    return container;
+  };
+
+  async function open(name: ContainerName): Promise<Container> {
+    const cosmos = await client();
+    const { name: id, partitionKeyPath } = cosmosContainers[name];
+    if (!createIfMissing) return cosmos.database(config.COSMOS_DATABASE).container(id);
+    return cosmosCall(async () => {
+      const { database } = await cosmos.databases.createIfNotExists({ id: config.COSMOS_DATABASE });
+      // defaultTtl -1: no expiry unless an item sets its own ttl (COSMOS_CONVERSATION_TTL_SECONDS).
+      const { container } = await database.containers.createIfNotExists({
+        id,
+        partitionKey: { paths: [partitionKeyPath] },
+        defaultTtl: -1,
+      });
+      return container;
+    });
+  }
+}
+
+/** The HTTP status of a Cosmos error, when it has one. */
+export function cosmosStatus(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
+  if (typeof code === 'number') return code;
+  return typeof statusCode === 'number' ? statusCode : undefined;
+}
+
+/**
+ * Runs a Cosmos call; a failure that is not the caller's business (connection refused, 5xx, throttling)
+ * becomes a 503 that names the store, never the raw SDK error.
+ */
+export async function cosmosCall<T>(call: () => Promise<T>, expected: readonly number[] = []): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const status = cosmosStatus(error);
+    if (status !== undefined && expected.includes(status)) throw error;
+    throw new UpstreamError(503, 'storage_unavailable', 'Cosmos DB is unavailable; retry shortly', 5);
+  }
+}

@@ -1,0 +1,56 @@
+import { ensureError } from '../errors';
+import type { Logger } from '../logging/logger';
+import type { HistoryStore } from './history-store';
+import type { TurnRecord } from './turn-record';
+
+export type PersistOutcome = 'stored' | 'queued' | 'failed';
+
+export interface HistoryWriter {
+  /** Writes a finished (or cut-off) turn; never throws: the chat answer must not fail because of history. */
+  persist(turn: TurnRecord, log: Logger): Promise<PersistOutcome>;
+}
+
+/**
+ * Cosmos DB first, within a time limit; when that fails the turn goes onto the history-writes queue and a
+ * queue-triggered function writes it later (the turn id makes a second write a no-op).
+ */
+export function createHistoryWriter(deps: {
+  store: HistoryStore;
+  enqueue: (turn: TurnRecord) => Promise<void>;
+  timeoutMs: number;
+}): HistoryWriter {
+  return {
+    async persist(turn, log) {
+      const fields = { conversationId: turn.conversationId, turnId: turn.turnId };
+      try {
+        const { requestCharge } = await withTimeout(deps.store.appendTurn(turn), deps.timeoutMs);
+        log.debug('turn stored', { ...fields, requestCharge });
+        return 'stored';
+      } catch (error) {
+        log.warn('storing the turn failed; queueing it for a later write', {
+          ...fields,
+          error: ensureError(error),
+        });
+      }
+      try {
+        await deps.enqueue(turn);
+        return 'queued';
+      } catch (error) {
+        log.error('the turn could not be stored or queued', { ...fields, error: ensureError(error) });
+        return 'failed';
+      }
+    },
+  };
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`no answer within ${ms} ms`));
+    }, ms);
+  });
+  return Promise.race([work, timeout]).finally(() => {
+    clearTimeout(timer);
+  });
+}
