@@ -6,6 +6,7 @@ import Table from 'cli-table3';
 
 import { repoRoot } from '../dev/stack/isolated-stack';
 import { benchCompletionsOverhead } from './completions-overhead';
+import { benchHistoryWriteCost } from './history-write-cost';
 import type { BenchResult } from './measure';
 import { benchStreamingFirstChunk } from './streaming-first-chunk';
 
@@ -13,6 +14,7 @@ import { benchStreamingFirstChunk } from './streaming-first-chunk';
 const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'completions-overhead': benchCompletionsOverhead,
   'streaming-first-chunk': benchStreamingFirstChunk,
+  'history-write-cost': benchHistoryWriteCost,
 };
 
 async function main(): Promise<void> {

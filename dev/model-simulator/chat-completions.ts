@@ -56,6 +56,7 @@ async function accept(
   }
   const parsed = parseChatRequest(body);
   if ('reply' in parsed) return parsed.reply;
+  state.record(parsed.request);
   const model = route.kind === 'classic' ? route.deployment : parsed.request.model;
   if (model === undefined) return badRequest("'model' is required on the v1 path", 'model');
   if (!options.deployments.includes(model)) return deploymentNotFound();

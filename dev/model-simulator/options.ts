@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import type { ChatRequest } from './chat-request';
+
 export interface ModelSimulatorOptions {
   /** 0 = any free port (default 0). */
   port?: number;
@@ -54,6 +56,8 @@ export interface ModelSimulator {
   scriptNext(...responses: ScriptedResponse[]): void;
   stats(): ModelSimulatorStats;
   resetStats(): void;
+  /** The last 50 valid chat request bodies, newest last. */
+  recentRequests(): readonly ChatRequest[];
   /** Closes the server and every open connection. */
   close(): Promise<void>;
 }

@@ -98,6 +98,7 @@ export async function startModelSimulator(options: ModelSimulatorOptions = {}): 
       state.enqueueScript(responses);
     },
     stats: () => state.stats(),
+    recentRequests: () => state.recentRequests(),
     resetStats: () => {
       state.resetStats();
     },

@@ -1,6 +1,9 @@
 import type { ServerResponse } from 'node:http';
 
+import type { ChatRequest } from './chat-request';
 import { FaultInjector } from './fault-injector';
+
+const RECENT_REQUESTS = 50;
 import type { ModelSimulatorStats, ResolvedOptions, RuntimeOptions, ScriptedResponse } from './options';
 import { applyOptions } from './options';
 import { RateLimiter } from './rate-limiter';
@@ -13,6 +16,7 @@ export class SimulatorState {
   private limiter: RateLimiter;
   private readonly faults: FaultInjector;
   private readonly script: ScriptedResponse[] = [];
+  private readonly recent: ChatRequest[] = [];
   private counters: Record<Counter, number> = emptyCounters();
   private inFlight = 0;
   private maxInFlight = 0;
@@ -61,6 +65,16 @@ export class SimulatorState {
       this.inFlight -= 1;
       this.counters[response.writableFinished ? 'completed' : 'aborted'] += 1;
     });
+  }
+
+  /** Keeps the last valid chat request bodies, newest last, so tests can see what a client sent. */
+  record(request: ChatRequest): void {
+    this.recent.push(request);
+    if (this.recent.length > RECENT_REQUESTS) this.recent.shift();
+  }
+
+  recentRequests(): readonly ChatRequest[] {
+    return [...this.recent];
   }
 
   count(counter: 'rateLimited' | 'injectedFailures'): void {

@@ -9,7 +9,7 @@ export interface CosmosEmulator {
   readonly endpoint: string;
   /** A random key for this run: the emulator accepts any key; the app still goes down its key path. */
   readonly key: string;
-  /** Stops answering (connections refused) but keeps the data, to simulate an outage. */
+  /** Stops answering (every connection is reset) but keeps the data, to simulate an outage. */
   pause(): Promise<void>;
   resume(): Promise<void>;
   stop(): Promise<void>;
@@ -46,12 +46,25 @@ export async function startCosmosEmulator(port: number): Promise<CosmosEmulator>
       });
       server.closeAllConnections();
     });
+  // The emulator keeps its data in an account it recreates on every 'listening' event, so an outage must
+  // not close the server: while paused, every connection is reset instead.
+  let paused = false;
+  server.on('connection', (socket: import('node:net').Socket) => {
+    if (paused) socket.destroy();
+  });
   await listen();
   return {
     endpoint: `https://127.0.0.1:${port}`,
     key: randomBytes(32).toString('base64'),
-    pause: close,
-    resume: listen,
+    pause: () => {
+      paused = true;
+      server.closeAllConnections();
+      return Promise.resolve();
+    },
+    resume: () => {
+      paused = false;
+      return Promise.resolve();
+    },
     stop: close,
   };
 }

@@ -49,9 +49,8 @@ export function createContainerProvider(
 /** The HTTP status of a Cosmos error, when it has one. */
 export function cosmosStatus(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
-  if (typeof code === 'number') return code;
-  return typeof statusCode === 'number' ? statusCode : undefined;
+  if ('code' in error && typeof error.code === 'number') return error.code;
+  return 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : undefined;
 }
 
 /**

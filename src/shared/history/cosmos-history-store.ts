@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import { cosmosCall, cosmosStatus } from '../cosmos/cosmos-containers';
 import type { ConversationSummary, HistoryStore, StoredMessage } from './history-store';
-import { type TurnRecord, storedMessageSchema } from './turn-record';
+import { storedMessageSchema, type TurnRecord } from './turn-record';
 
 const conversationDoc = z.object({
   id: z.string(),
@@ -103,7 +103,7 @@ export function createCosmosHistoryStore(
                     ? []
                     : [{ op: 'set' as const, path: '/ttl', value: options.ttlSeconds }]),
                 ],
-                { accessCondition: { type: 'IfMatch', condition: current.etag ?? '' } },
+                { accessCondition: { type: 'IfMatch', condition: current.etag } },
               ),
           [412],
         );

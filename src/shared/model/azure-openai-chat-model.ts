@@ -1,5 +1,6 @@
 import type { AzureOpenAI } from 'openai';
 
+import { ensureError } from '../errors';
 import { loadOpenAI } from '../lazy-modules';
 import {
   addUsage,
@@ -128,6 +129,8 @@ export function createAzureOpenAIChatModel(
       } catch (error) {
         throw toModelAppError(error, deployment);
       }
+      // The SDK ends a stream quietly when it is aborted: that is a cut-off answer, not a finished one.
+      if (signal?.aborted === true) throw ensureError(signal.reason);
       yield {
         type: 'finish',
         result: {
