@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Table from 'cli-table3';
 
 import { repoRoot } from '../dev/stack/isolated-stack';
+import { benchBatchThroughput } from './batch-throughput';
 import { benchCompletionsOverhead } from './completions-overhead';
 import { benchHistoryWriteCost } from './history-write-cost';
 import type { BenchResult } from './measure';
@@ -15,6 +16,7 @@ const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'completions-overhead': benchCompletionsOverhead,
   'streaming-first-chunk': benchStreamingFirstChunk,
   'history-write-cost': benchHistoryWriteCost,
+  'batch-throughput': benchBatchThroughput,
 };
 
 async function main(): Promise<void> {

@@ -1,4 +1,10 @@
 import type { FunctionDefinition } from '../shared/hosting/function-definition';
+import { batchItemsPoisonQueue } from './batch-items-poison-queue';
+import { batchItemsQueue } from './batch-items-queue';
+import { batchJobsGet } from './batch-jobs-get';
+import { batchJobsPost } from './batch-jobs-post';
+import { batchJobsQueue } from './batch-jobs-queue';
+import { batchJobsResultsGet } from './batch-jobs-results-get';
 import { chatPost } from './chat-post';
 import { chatStreamPost } from './chat-stream-post';
 import { completionsPost } from './completions-post';
@@ -21,5 +27,11 @@ export const functionDefinitions: readonly FunctionDefinition[] = [
   conversationsGet,
   conversationsDelete,
   historyWritesQueue,
+  batchJobsPost,
+  batchJobsGet,
+  batchJobsResultsGet,
+  batchJobsQueue,
+  batchItemsQueue,
+  batchItemsPoisonQueue,
   createNotFoundFunction(() => functionDefinitions),
 ];

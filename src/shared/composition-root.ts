@@ -1,7 +1,14 @@
 import type { InvocationContext } from '@azure/functions';
 import type { QueueClient } from '@azure/storage-queue';
+import type { ValidateFunction } from 'ajv';
 
 import { appInfo } from './app-info';
+import { AdaptiveLimiter } from './batch/adaptive-limiter';
+import { type BatchService, createBatchService } from './batch/batch-service';
+import type { BatchStore } from './batch/batch-store';
+import { createCosmosBatchStore } from './batch/cosmos-batch-store';
+import { compileOutputSchema } from './batch/output-schema';
+import type { BatchWorkerDeps } from './batch/process-slice';
 import { type ChatService, createChatService } from './chat/chat-service';
 import { resolveSystemPrompt } from './chat/system-prompt';
 import { createToolRegistry } from './chat/tool-registry';
@@ -45,6 +52,10 @@ export interface Services {
   readonly conversations: ConversationService;
   /** A queue the app writes to (created when missing on local storage). */
   queue(name: string): Promise<QueueClient>;
+  readonly batch: BatchService;
+  readonly batchStore: BatchStore;
+  /** What a batch-items invocation needs; the limiter is shared by every invocation of the process. */
+  batchWorker(log: Logger): BatchWorkerDeps;
 }
 
 let services: Services | undefined;
@@ -90,21 +101,23 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
     createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, redact, sink: contextSink(context) });
 
   const deployment = config.AZURE_OPENAI_DEPLOYMENT ?? '';
-  const model = createAzureOpenAIChatModel({
-    endpoint: config.AZURE_OPENAI_ENDPOINT ?? '',
-    apiVersion: config.AZURE_OPENAI_API_VERSION,
-    deployment,
-    timeoutMs: config.AZURE_OPENAI_TIMEOUT_MS,
-    retry: {
-      maxRetries: config.AZURE_OPENAI_MAX_RETRIES,
-      maxTotalWaitMs: config.AZURE_OPENAI_MAX_RETRY_WAIT_MS,
-      baseDelayMs: 500,
-      maxDelayMs: 8_000,
-    },
-    ...(config.AZURE_OPENAI_API_KEY === undefined
-      ? { tokenProvider: () => getToken('https://cognitiveservices.azure.com/.default') }
-      : { apiKey: config.AZURE_OPENAI_API_KEY }),
+  const modelWith = (retry: { maxRetries: number; maxTotalWaitMs: number }) =>
+    createAzureOpenAIChatModel({
+      endpoint: config.AZURE_OPENAI_ENDPOINT ?? '',
+      apiVersion: config.AZURE_OPENAI_API_VERSION,
+      deployment,
+      timeoutMs: config.AZURE_OPENAI_TIMEOUT_MS,
+      retry: { ...retry, baseDelayMs: 500, maxDelayMs: 8_000 },
+      ...(config.AZURE_OPENAI_API_KEY === undefined
+        ? { tokenProvider: () => getToken('https://cognitiveservices.azure.com/.default') }
+        : { apiKey: config.AZURE_OPENAI_API_KEY }),
+    });
+  const model = modelWith({
+    maxRetries: config.AZURE_OPENAI_MAX_RETRIES,
+    maxTotalWaitMs: config.AZURE_OPENAI_MAX_RETRY_WAIT_MS,
   });
+  // Batch items handle rate limits themselves (adaptive concurrency, then the queue): no retries below.
+  const batchModel = modelWith({ maxRetries: 0, maxTotalWaitMs: 0 });
 
   const scorer =
     config.AML_SCORING_URI === undefined
@@ -150,6 +163,41 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
     },
   });
 
+  const batchStore = createCosmosBatchStore(() => containers('batch'));
+  const limiter = new AdaptiveLimiter({ initial: 4, max: config.BATCH_MAX_CONCURRENCY });
+  const validators = new Map<string, ValidateFunction>();
+  const validatorFor = (job: { jobId: string; schema: Record<string, unknown> }) => {
+    let validate = validators.get(job.jobId);
+    if (validate === undefined) {
+      validate = compileOutputSchema(job.schema);
+      if (validators.size >= 100) validators.clear();
+      validators.set(job.jobId, validate);
+    }
+    return validate;
+  };
+  const batch = createBatchService({
+    store: batchStore,
+    enqueueSlice: async (slice) => {
+      await (await queue(queueNames.batchItems)).sendMessage(encodeQueueMessage(slice));
+    },
+  });
+  const batchWorker = (log: Logger): BatchWorkerDeps => ({
+    store: batchStore,
+    history,
+    model: batchModel,
+    limiter,
+    validatorFor,
+    maxDeferrals: config.BATCH_MAX_DEFERRALS,
+    log,
+    requeue: async (slice, delayMs) => {
+      await (
+        await queue(queueNames.batchItems)
+      ).sendMessage(encodeQueueMessage(slice), {
+        visibilityTimeout: Math.max(1, Math.ceil(delayMs / 1000)),
+      });
+    },
+  });
+
   const health = createHealthService({
     ...appInfo,
     timeoutMs: 5_000,
@@ -184,6 +232,9 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
     history,
     conversations: createConversationService(history),
     queue,
+    batch,
+    batchStore,
+    batchWorker,
   };
 }
 

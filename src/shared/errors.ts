@@ -82,6 +82,9 @@ export class RateLimitedError extends AppError {
 
 /** A dependency (model, Cosmos, scoring, storage) failed or is misconfigured. */
 export class UpstreamError extends AppError {
+  /** How long the dependency asked us to wait, precisely (Retry-After carries whole seconds). */
+  readonly retryAfterMs: number | undefined;
+
   constructor(status: 502 | 503 | 504, code: string, message: string, retryAfterSeconds?: number) {
     super(
       status,
@@ -92,6 +95,7 @@ export class UpstreamError extends AppError {
         ? {}
         : { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
     );
+    this.retryAfterMs = retryAfterSeconds === undefined ? undefined : retryAfterSeconds * 1000;
   }
 }
 

@@ -16,6 +16,9 @@ export function toTurnRecord(input: {
   isNew: boolean;
   correlationId: string;
   messages: readonly TurnMessage[];
+  /** A fixed id makes writing the turn idempotent across retries (batch items); default: a new one. */
+  turnId?: string;
+  title?: string;
 }): TurnRecord {
   const messages = input.messages.flatMap((message): StoredMessageInput[] => {
     if (message.role === 'assistant') {
@@ -40,9 +43,9 @@ export function toTurnRecord(input: {
     correlationId: input.correlationId.slice(0, 128),
     userId: input.caller.userId,
     conversationId: input.conversationId,
-    turnId: randomUUID(),
+    turnId: input.turnId ?? randomUUID(),
     isNewConversation: input.isNew,
-    title: firstUser.replace(/\s+/g, ' ').trim().slice(0, TITLE_CHARS),
+    title: (input.title ?? firstUser).replace(/\s+/g, ' ').trim().slice(0, TITLE_CHARS),
     createdAt: new Date().toISOString(),
     messages,
   };

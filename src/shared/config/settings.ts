@@ -143,6 +143,21 @@ export const settings = {
       'Authorization=AAD;ClientId=<identity client id>: Entra authentication for Application Insights',
   }),
 
+  // Batch jobs
+  BATCH_MAX_ITEMS: setting(integer(10_000, 1, 100_000), { description: 'Most items one batch job may hold' }),
+  BATCH_MAX_ITEM_CHARS: setting(integer(8_000, 10, 100_000), {
+    description: 'Longest accepted item (a string, or an object as JSON), in characters',
+  }),
+  BATCH_MAX_BODY_BYTES: setting(integer(10 * 1_048_576, 1_024, 100 * 1_048_576), {
+    description: 'Largest accepted POST /api/batch-jobs body, in bytes',
+  }),
+  BATCH_MAX_CONCURRENCY: setting(integer(32, 1, 256), {
+    description: 'Upper bound of the adaptive number of model calls a worker runs at once for batch items',
+  }),
+  BATCH_MAX_DEFERRALS: setting(integer(30, 1, 1_000), {
+    description: 'How many times an item may go back to the queue because of rate limits before it fails',
+  }),
+
   // HTTP and logging
   HTTP_MAX_BODY_BYTES: setting(integer(1_048_576, 1_024, 100 * 1_048_576), {
     description: 'Largest accepted request body, in bytes',

@@ -1,0 +1,17 @@
+import { batchSliceSchema } from '../shared/batch/batch-messages';
+import { processSlice } from '../shared/batch/process-slice';
+import { ValidationError } from '../shared/errors';
+import { defineQueueFunction } from '../shared/hosting/function-definition';
+import { queueNames } from '../shared/storage-names';
+
+/** batch-items: one slice of a job's items; each item's outcome is written exactly once. */
+export const batchItemsQueue = defineQueueFunction({
+  name: 'batch-items',
+  queueName: queueNames.batchItems,
+  handle: async (message, { services, log }) => {
+    const slice = batchSliceSchema.safeParse(message);
+    if (!slice.success)
+      throw new ValidationError(`not a batch-items message: ${slice.error.issues[0]?.message ?? 'invalid'}`);
+    await processSlice(slice.data, services.batchWorker(log.child({ jobId: slice.data.jobId })));
+  },
+});

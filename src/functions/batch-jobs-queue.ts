@@ -1,0 +1,41 @@
+import { batchJobMessageSchema } from '../shared/batch/batch-messages';
+import { ensureError } from '../shared/errors';
+import { defineQueueFunction } from '../shared/hosting/function-definition';
+import { encodeQueueMessage } from '../shared/queues/queue-service';
+import { poisonQueueOf, queueNames } from '../shared/storage-names';
+
+/**
+ * batch-jobs: jobs from producers that are not HTTP clients (writing to the queue already needs the storage
+ * role, so the owner's user id is trusted). A message that can never be valid goes straight to
+ * batch-jobs-poison with its reason logged, instead of being retried for nothing.
+ */
+export const batchJobsQueue = defineQueueFunction({
+  name: 'batch-jobs',
+  queueName: queueNames.batchJobs,
+  handle: async (message, { services, log }) => {
+    const { config } = services;
+    const parsed = batchJobMessageSchema({
+      maxItems: config.BATCH_MAX_ITEMS,
+      maxItemChars: config.BATCH_MAX_ITEM_CHARS,
+    }).safeParse(message);
+    let reason: string | undefined;
+    if (parsed.success) {
+      try {
+        const { userId, jobId, ...request } = parsed.data;
+        const job = await services.batch.submit({ userId }, request, jobId === undefined ? {} : { jobId });
+        log.info('queued batch job accepted', { jobId: job.jobId, total: job.total, created: job.created });
+        return;
+      } catch (error) {
+        const failure = ensureError(error);
+        if (!('status' in failure) || failure.status !== 400) throw error; // may pass: let the queue retry
+        reason = failure.message;
+      }
+    } else {
+      reason = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    }
+    await (
+      await services.queue(poisonQueueOf(queueNames.batchJobs))
+    ).sendMessage(encodeQueueMessage(message));
+    log.error('invalid batch job message moved to batch-jobs-poison', { reason: reason.slice(0, 1000) });
+  },
+});
