@@ -1,6 +1,6 @@
 import type { AzureOpenAI } from 'openai';
 
-import { ensureError } from '../errors';
+import { ensureError, UpstreamError } from '../errors';
 import { loadOpenAI } from '../lazy-modules';
 import {
   addUsage,
@@ -71,9 +71,21 @@ export function createAzureOpenAIChatModel(
   return {
     /** Lists the resource's models: proves the endpoint answers and the credential is accepted, at no token cost. */
     async ping(signal) {
-      await withModelErrors(options.deployment, async () => {
-        await getClient().models.list({ signal });
-      });
+      try {
+        await withModelErrors(options.deployment, async () => {
+          await getClient().models.list({ signal });
+        });
+      } catch (error) {
+        // Listing models names no deployment: a 404 here means the endpoint or api-version is wrong.
+        if (error instanceof UpstreamError && error.code === 'model_deployment_not_found') {
+          throw new UpstreamError(
+            502,
+            'model_endpoint_not_found',
+            'Azure OpenAI answered 404; check AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_VERSION',
+          );
+        }
+        throw error;
+      }
     },
 
     async complete(request, signal) {
