@@ -163,6 +163,31 @@ describe('npm run batch against the local host', () => {
     expect(run.stdout).toContain(`npm run batch -- status ${jobId}`);
   });
 
+  it('when an item fails, then submit --wait exits 2 and shows its error in the table and the file', async () => {
+    writeFileSync(
+      join(workDir, 'mixed.jsonl'),
+      '"Apple Inc. stock symbol is AAPL"\n"Broken Corp always answers off-schema [sim:invalid-args]"\n',
+    );
+    const run = await runCli([
+      'submit',
+      'mixed.jsonl',
+      '--schema',
+      SCHEMA,
+      '--wait',
+      '--out',
+      'mixed.json',
+      '--url',
+      base,
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/│ error +│/);
+    expect(run.stderr).toContain('1 of 2 items failed');
+    const saved = JSON.parse(readFileSync(join(workDir, 'mixed.json'), 'utf8')) as SavedItem[];
+    expect(saved[0]).toMatchObject({ index: 0, output: { stock_symbol: 'AAPL' } });
+    expect(saved[1]).toMatchObject({ index: 1, error: expect.stringContaining('did not match the schema') });
+    expect(saved[1]?.output).toBeUndefined();
+  });
+
   it('when the job does not exist, then status exits 1 with the API error code, message and correlation id', async () => {
     const run = await runCli(['status', 'no-such-job-123', '--url', base]);
     expectCleanFailure(run, /not_found: No such batch job/);
