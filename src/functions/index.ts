@@ -15,6 +15,7 @@ import { conversationsList } from './conversations-list';
 import { healthGet } from './health-get';
 import { historyWritesQueue } from './history-writes-queue';
 import { createNotFoundFunction } from './not-found';
+import { createOpenApiFunction } from './openapi-get';
 
 /** The one table of functions. `src/index.ts` registers each with `app`; nothing else does. */
 export const functionDefinitions: readonly FunctionDefinition[] = [
@@ -33,5 +34,6 @@ export const functionDefinitions: readonly FunctionDefinition[] = [
   batchJobsQueue,
   batchItemsQueue,
   batchItemsPoisonQueue,
+  createOpenApiFunction(() => functionDefinitions),
   createNotFoundFunction(() => functionDefinitions),
 ];

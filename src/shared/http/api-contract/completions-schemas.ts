@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+import type { CompletionsAnswer } from '../../completions/completions-service';
+import type { Assert, Covers, SameKeys } from './type-checks';
+
+const count = z.number().int().nonnegative();
+
+/** POST /api/completions (seed 001). */
+export const completionsAnswerSchema = z
+  .strictObject({
+    response: z.string(),
+    usage: z.strictObject({
+      prompt_chars: count,
+      response_chars: count,
+      prompt_tokens: count,
+      completion_tokens: count,
+      total_tokens: count,
+    }),
+  })
+  .meta({ id: 'CompletionsAnswer' });
+
+type _Checks = [
+  Assert<Covers<z.output<typeof completionsAnswerSchema>, CompletionsAnswer>>,
+  Assert<SameKeys<z.output<typeof completionsAnswerSchema>, CompletionsAnswer>>,
+  Assert<SameKeys<z.output<typeof completionsAnswerSchema>['usage'], CompletionsAnswer['usage']>>,
+];

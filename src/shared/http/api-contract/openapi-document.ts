@@ -1,0 +1,156 @@
+import { OpenApiGeneratorV31, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+
+import { appInfo } from '../../app-info';
+import type { FunctionDefinition, HttpFunctionDefinition } from '../../hosting/function-definition';
+import { requestIdHeaders } from './request-schemas';
+import {
+  type ApiResponse,
+  bodyErrors,
+  headerComponents,
+  headerRefs,
+  JSON_MEDIA_TYPE,
+  otherErrors,
+  unauthorized,
+} from './responses';
+import { type RouteContract, routeContracts } from './route-contracts';
+import { authDescription, callerSecurity, securitySchemes } from './security-schemes';
+
+export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
+
+/** host.json's extensions.http.routePrefix: every HTTP route is served under it. */
+export const ROUTE_PREFIX = '/api';
+
+const METHODS = {
+  GET: 'get',
+  POST: 'post',
+  PUT: 'put',
+  PATCH: 'patch',
+  DELETE: 'delete',
+  HEAD: 'head',
+  OPTIONS: 'options',
+  TRACE: 'trace',
+} as const;
+
+/** The catch-all (`{*path}`) answers what no other route serves; it is not part of the API. */
+export const isCatchAll = (definition: HttpFunctionDefinition) => definition.route.includes('{*');
+
+/** `conversations/{id:regex}` as an OpenAPI path: `/api/conversations/{id}`. */
+export function toOpenApiPath(route: string): string {
+  const path = route.replace(/\{([A-Za-z_]\w*)(?::[^}]*)?\}/g, '{$1}');
+  if (/\{[^}]*\?\}/.test(path)) throw new Error(`optional route parameters cannot be documented: ${route}`);
+  return `${ROUTE_PREFIX}/${path}`;
+}
+
+const TAGS = [
+  { name: 'chat', description: 'Chat turns with tools, plain completions, streaming' },
+  { name: 'conversations', description: "The caller's stored conversations" },
+  { name: 'batch', description: 'Queue-driven batch extraction jobs' },
+  { name: 'operations', description: 'Health, configuration and this document' },
+];
+
+/**
+ * The OpenAPI 3.1 document of every HTTP function in `definitions` (the table in src/functions), built by
+ * zod-to-openapi from the zod schemas the handlers validate with and the response schemas of this folder.
+ * Throws when a function has no entry in `routeContracts`, or an entry has no function.
+ *
+ * @example
+ * const document = buildOpenApiDocument(functionDefinitions);
+ * document.paths?.['/api/chat']?.post?.requestBody; // refers to the ChatRequest schema
+ */
+export function buildOpenApiDocument(definitions: readonly FunctionDefinition[]): OpenApiDocument {
+  const registry = new OpenAPIRegistry();
+  for (const [name, scheme] of Object.entries(securitySchemes)) {
+    registry.registerComponent('securitySchemes', name, scheme);
+  }
+  for (const [name, header] of Object.entries(headerComponents)) {
+    registry.registerComponent('headers', name, header);
+  }
+
+  const documented = new Set<string>();
+  for (const definition of definitions) {
+    if (definition.kind !== 'http' || isCatchAll(definition)) continue;
+    const contract = routeContracts[definition.name];
+    if (contract === undefined) {
+      throw new Error(
+        `The HTTP function '${definition.name}' (${definition.methods.join(', ')} ${toOpenApiPath(definition.route)}) has no entry in routeContracts (src/shared/http/api-contract/route-contracts.ts)`,
+      );
+    }
+    checkPathParameters(definition, contract);
+    documented.add(definition.name);
+    for (const method of definition.methods) {
+      const operationId =
+        definition.methods.length === 1 ? definition.name : `${definition.name}-${method.toLowerCase()}`;
+      registry.registerPath(toRouteConfig(definition, method, contract, operationId));
+    }
+  }
+  const stale = Object.keys(routeContracts).filter((name) => !documented.has(name));
+  if (stale.length > 0)
+    throw new Error(`routeContracts has entries for no HTTP function: ${stale.join(', ')}`);
+
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: appInfo.service,
+      version: appInfo.version,
+      description: [
+        'LLM chat backend on Azure Functions: chat turns with tools, streaming, conversation history and batch jobs.',
+        '',
+        'Every response carries X-Request-ID; every error is an ErrorBody.',
+        '',
+        authDescription,
+      ].join('\n'),
+    },
+    tags: TAGS,
+    security: callerSecurity,
+  });
+}
+
+function checkPathParameters(definition: HttpFunctionDefinition, contract: RouteContract): void {
+  const inRoute = [...definition.route.matchAll(/\{([A-Za-z_]\w*)/g)].map((match) => match[1]).sort();
+  const inContract = Object.keys(contract.params?.shape ?? {}).sort();
+  if (inRoute.join() !== inContract.join()) {
+    throw new Error(
+      `routeContracts['${definition.name}'] documents path parameters [${inContract.join(', ')}] but its route '${definition.route}' has [${inRoute.join(', ')}]`,
+    );
+  }
+}
+
+function toRouteConfig(
+  definition: HttpFunctionDefinition,
+  method: string,
+  contract: RouteContract,
+  operationId: string,
+): RouteConfig {
+  const verb = Object.entries(METHODS).find(([name]) => name === method)?.[1];
+  if (verb === undefined) throw new Error(`${definition.name}: the method ${method} cannot be documented`);
+  const responses: Record<string, ApiResponse> = {
+    ...(contract.body === undefined ? {} : bodyErrors),
+    ...(contract.anonymous === true ? {} : { 401: unauthorized }),
+    ...contract.responses,
+    default: otherErrors,
+  };
+  return {
+    method: verb,
+    path: toOpenApiPath(definition.route),
+    operationId,
+    tags: [contract.tag],
+    summary: contract.summary,
+    ...(contract.description === undefined ? {} : { description: contract.description }),
+    ...(contract.anonymous === true ? { security: [] } : {}),
+    request: {
+      ...(contract.params === undefined ? {} : { params: contract.params }),
+      ...(contract.query === undefined ? {} : { query: contract.query }),
+      headers: z.object({ ...requestIdHeaders.shape, ...contract.headers?.shape }),
+      ...(contract.body === undefined
+        ? {}
+        : { body: { required: true, content: { [JSON_MEDIA_TYPE]: { schema: contract.body } } } }),
+    },
+    responses: Object.fromEntries(
+      Object.entries(responses).map(([status, response]) => [
+        status,
+        { ...response, headers: { ...headerRefs('X-Request-ID'), ...response.headers } },
+      ]),
+    ),
+  };
+}

@@ -1,0 +1,85 @@
+import type { ZodContentObject } from '@asteasolutions/zod-to-openapi';
+import type { z } from 'zod';
+
+import { errorBodySchema } from './error-schemas';
+
+export const JSON_MEDIA_TYPE = 'application/json';
+export const SSE_MEDIA_TYPE = 'text/event-stream';
+export const NDJSON_MEDIA_TYPE = 'application/x-ndjson';
+
+/** Response headers every document names as components. */
+export const headerComponents = {
+  'X-Request-ID': {
+    description: "The request's correlation id (the caller's, when sane, else a new UUID); on every response",
+    schema: { type: 'string' },
+    required: true,
+  },
+  'Retry-After': {
+    description: 'Seconds to wait before trying again',
+    schema: { type: 'string', pattern: '^[0-9]+$' },
+  },
+  Location: {
+    description: 'The URL of the created resource',
+    schema: { type: 'string' },
+    required: true,
+  },
+} as const;
+
+type HeaderName = keyof typeof headerComponents;
+type HeaderRefs = Readonly<Record<string, { readonly $ref: string }>>;
+
+/** One documented response: its headers are always references to `headerComponents`. */
+export interface ApiResponse {
+  readonly description: string;
+  readonly headers?: HeaderRefs;
+  readonly content?: ZodContentObject;
+}
+
+export const headerRefs = (...names: HeaderName[]): HeaderRefs =>
+  Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${name}` }]));
+
+export function jsonResponse(description: string, schema: z.ZodType): ApiResponse {
+  return { description, content: { [JSON_MEDIA_TYPE]: { schema } } };
+}
+
+export function errorResponse(description: string, ...headers: HeaderName[]): ApiResponse {
+  return {
+    description,
+    content: { [JSON_MEDIA_TYPE]: { schema: errorBodySchema } },
+    ...(headers.length === 0 ? {} : { headers: headerRefs(...headers) }),
+  };
+}
+
+/** What `readJsonBody` answers for a body it cannot accept. */
+export const bodyErrors = {
+  400: errorResponse(
+    'The body is not valid JSON (invalid_json) or breaks the schema (validation_error, zod issues in details)',
+  ),
+  413: errorResponse('The body is larger than HTTP_MAX_BODY_BYTES (default 1 MiB) (payload_too_large)'),
+  415: errorResponse('The body is not application/json (unsupported_media_type)'),
+} as const;
+
+/** What a route that calls Azure OpenAI adds (model-errors.ts). */
+export const modelErrors = {
+  400: errorResponse(
+    'The body is not valid JSON (invalid_json) or breaks the schema (validation_error), a model not in AZURE_OPENAI_ALLOWED_DEPLOYMENTS (model_not_allowed), or the content filter (content_filter)',
+  ),
+  502: errorResponse(
+    'Azure OpenAI is misconfigured or answered unreadably (model_auth_failed, model_forbidden, model_deployment_not_found, ...)',
+  ),
+  503: errorResponse(
+    'The model is busy or down after the retry budget (model_busy, model_unavailable)',
+    'Retry-After',
+  ),
+  504: errorResponse('The model did not answer within AZURE_OPENAI_TIMEOUT_MS'),
+} as const;
+
+export const storageErrors = {
+  503: errorResponse('Cosmos DB or storage is unavailable; retry shortly', 'Retry-After'),
+} as const;
+
+export const unauthorized = errorResponse('No valid caller for AUTH_MODE (unauthorized)');
+
+export const otherErrors = errorResponse(
+  'Any other failure; 500 is masked as internal_error (the log has the cause)',
+);
