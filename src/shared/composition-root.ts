@@ -35,6 +35,8 @@ import { createAmlScorer } from './scoring/scoring-client';
 import { createGetStatTool } from './stats/get-stat-tool';
 import { createJsonFileStatsSource, defaultStatsFile } from './stats/stats-source';
 import { queueNames } from './storage-names';
+import { instrumentChatModel, instrumentHistoryStore, instrumentScorer } from './telemetry/instrument';
+import { startTelemetry } from './telemetry/telemetry';
 
 /** Everything the triggers use, built once per process. SDK clients are created on first use. */
 export interface Services {
@@ -79,6 +81,8 @@ function once<T>(factory: () => Promise<T>): () => Promise<T> {
 export function buildServices({ values: config, provenance }: LoadedConfig): Services {
   const redact = createRedactor(config);
   const credential = lazyCredential(config);
+  // First, so every SDK client created later is instrumented; nothing is loaded when it is not configured.
+  const telemetry = startTelemetry(config, credential);
   const getToken = bearerTokenProvider(credential);
   const cosmos = once(() => createCosmosClient(config, credential));
   const containers = createContainerProvider(cosmos, config);
@@ -99,6 +103,7 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
 
   const logger = (context?: InvocationContext): Logger =>
     createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, redact, sink: contextSink(context) });
+  for (const warning of telemetry.warnings) logger().warn(warning);
 
   const deployment = config.AZURE_OPENAI_DEPLOYMENT ?? '';
   const modelWith = (retry: { maxRetries: number; maxTotalWaitMs: number }) =>
@@ -112,14 +117,20 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
         ? { tokenProvider: () => getToken('https://cognitiveservices.azure.com/.default') }
         : { apiKey: config.AZURE_OPENAI_API_KEY }),
     });
-  const model = modelWith({
+  const modelTelemetry = {
+    defaultDeployment: deployment,
+    serverAddress:
+      config.AZURE_OPENAI_ENDPOINT === undefined ? undefined : new URL(config.AZURE_OPENAI_ENDPOINT).host,
+  };
+  const azureModel = modelWith({
     maxRetries: config.AZURE_OPENAI_MAX_RETRIES,
     maxTotalWaitMs: config.AZURE_OPENAI_MAX_RETRY_WAIT_MS,
   });
+  const model = instrumentChatModel(azureModel, modelTelemetry);
   // Batch items handle rate limits themselves (adaptive concurrency, then the queue): no retries below.
-  const batchModel = modelWith({ maxRetries: 0, maxTotalWaitMs: 0 });
+  const batchModel = instrumentChatModel(modelWith({ maxRetries: 0, maxTotalWaitMs: 0 }), modelTelemetry);
 
-  const scorer =
+  const scorer = instrumentScorer(
     config.AML_SCORING_URI === undefined
       ? createHeuristicScorer()
       : createAmlScorer({
@@ -130,17 +141,21 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
           maxRetries: config.AML_MAX_RETRIES,
           getToken,
           log: logger(),
-        });
+        }),
+  );
   const tools = createToolRegistry([
     createPredictCustomerTool(scorer),
     createGetStatTool(createJsonFileStatsSource(config.STATS_FILE ?? defaultStatsFile())),
   ]);
 
-  const history = createCosmosHistoryStore(() => containers('conversations'), {
-    ...(config.COSMOS_CONVERSATION_TTL_SECONDS === undefined
-      ? {}
-      : { ttlSeconds: config.COSMOS_CONVERSATION_TTL_SECONDS }),
-  });
+  const history = instrumentHistoryStore(
+    createCosmosHistoryStore(() => containers('conversations'), {
+      ...(config.COSMOS_CONVERSATION_TTL_SECONDS === undefined
+        ? {}
+        : { ttlSeconds: config.COSMOS_CONVERSATION_TTL_SECONDS }),
+    }),
+    { database: config.COSMOS_DATABASE, container: 'conversations' },
+  );
   const writer = createHistoryWriter({
     store: history,
     timeoutMs: 5_000,
@@ -209,7 +224,7 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
           await (await cosmos()).getDatabaseAccount();
         },
       },
-      { name: 'model', check: (signal) => model.ping(signal) },
+      { name: 'model', check: (signal) => azureModel.ping(signal) },
       {
         name: 'queues',
         check: async (signal) => {

@@ -12,6 +12,7 @@ import { CORRELATION_HEADER, correlationIdFrom } from '../http/correlation';
 import { toErrorResponse } from '../http/error-response';
 import type { Caller } from '../identity/caller';
 import type { Logger } from '../logging/logger';
+import { runWithCorrelation } from '../telemetry/correlation';
 
 const ANONYMOUS: Caller = { userId: 'anonymous' };
 
@@ -77,8 +78,15 @@ export function defineHttpFunction(spec: {
     const log = services.logger(context).child({ correlationId, functionName: spec.name });
     let response: HttpResponseInit;
     try {
-      const caller = spec.anonymous === true ? ANONYMOUS : await services.resolveCaller(request);
-      response = await spec.handle(request, { caller, correlationId, log, services, context });
+      // Every span started while handling carries the correlation id and joins the host's trace.
+      response = await runWithCorrelation(
+        correlationId,
+        async () => {
+          const caller = spec.anonymous === true ? ANONYMOUS : await services.resolveCaller(request);
+          return spec.handle(request, { caller, correlationId, log, services, context });
+        },
+        { traceParent: context.traceContext?.traceParent },
+      );
     } catch (thrown) {
       response = toErrorResponse(thrown, correlationId);
       if (response.status === 500) log.error('unhandled error', { error: ensureError(thrown) });
@@ -114,7 +122,13 @@ export function defineQueueFunction(spec: {
     const messageId = typeof metadata.id === 'string' ? metadata.id : context.invocationId;
     const log = services.logger(context).child({ functionName: spec.name, messageId, dequeueCount });
     try {
-      await spec.handle(message, { log, services, context, dequeueCount, messageId });
+      await runWithCorrelation(
+        messageId,
+        () => spec.handle(message, { log, services, context, dequeueCount, messageId }),
+        {
+          traceParent: context.traceContext?.traceParent,
+        },
+      );
     } catch (thrown) {
       log.warn('queue message failed; the host will retry it', { error: ensureError(thrown) });
       throw thrown;

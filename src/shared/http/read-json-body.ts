@@ -5,10 +5,14 @@ import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from
 import { toErrorDetails } from './validation-details';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+// Deeper bodies are refused before anything walks them recursively (JSON.stringify in schemas, ajv, the
+// SDKs), which overflows the stack at a few thousand levels. 64 is System.Text.Json's default.
+const MAX_DEPTH = 64;
 
 /**
  * Reads, size-limits, parses and validates a JSON request body.
- * 415 for another content type, 413 over the limit, 400 for malformed JSON or a schema violation.
+ * 415 for another content type, 413 over the limit, 400 for malformed JSON, nesting deeper than 64 levels
+ * or a schema violation.
  */
 export async function readJsonBody<S extends z.ZodType>(
   request: HttpRequest,
@@ -23,6 +27,11 @@ export async function readJsonBody<S extends z.ZodType>(
     parsed = JSON.parse(text);
   } catch {
     throw new ValidationError('The request body is not valid JSON', undefined, 'invalid_json');
+  }
+  if (nestsDeeperThan(parsed, MAX_DEPTH)) {
+    throw new ValidationError(`The request body is nested more than ${MAX_DEPTH} levels deep`, [
+      { path: '', message: `must nest at most ${MAX_DEPTH} levels deep` },
+    ]);
   }
   const result = schema.safeParse(parsed);
   if (!result.success) {
@@ -49,7 +58,13 @@ async function readText(request: HttpRequest, maxBytes: number): Promise<string>
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const chunk: ReadableStreamReadResult<unknown> = await reader.read();
+    let chunk: ReadableStreamReadResult<unknown>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      // The client went away or broke the framing mid-body: not a server error (nobody is left to answer).
+      throw new ValidationError('The request body could not be read', undefined, 'invalid_json');
+    }
     if (chunk.done) break;
     const value = chunk.value;
     if (!(value instanceof Uint8Array)) {
@@ -67,4 +82,16 @@ async function readText(request: HttpRequest, maxBytes: number): Promise<string>
   } catch {
     throw new ValidationError('The request body is not valid UTF-8', undefined, 'invalid_json');
   }
+}
+
+/** Whether objects and arrays nest deeper than `max`, found without recursion (the body may be 60,000 deep). */
+function nestsDeeperThan(value: unknown, max: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [item, depth] = next;
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth > max) return true;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return false;
 }

@@ -2,6 +2,8 @@ import { ReadableStream } from 'node:stream/web';
 
 import type { HttpResponseInit } from '@azure/functions';
 
+import { bindToInvocation } from '../telemetry/correlation';
+
 /**
  * Waits for the first item so that a failure before anything is sent (the model's first call failing,
  * its retry budget running out) becomes an ordinary JSON error response with its status.
@@ -33,7 +35,8 @@ export function streamedResponse(
   frames: AsyncIterable<string>,
   options: { contentType: string; onCancel: () => void },
 ): HttpResponseInit {
-  const iterator = frames[Symbol.asyncIterator]();
+  // Pulled by the host after the handler returned: keep the invocation's correlation id and trace.
+  const iterator = bindToInvocation(frames)[Symbol.asyncIterator]();
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>(
     {
