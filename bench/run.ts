@@ -6,6 +6,7 @@ import Table from 'cli-table3';
 
 import { repoRoot } from '../dev/stack/isolated-stack';
 import { benchBatchThroughput } from './batch-throughput';
+import { benchColdStart } from './cold-start';
 import { benchCompletionsOverhead } from './completions-overhead';
 import { benchHistoryWriteCost } from './history-write-cost';
 import type { BenchResult } from './measure';
@@ -13,6 +14,7 @@ import { benchStreamingFirstChunk } from './streaming-first-chunk';
 
 /** `npm run bench [-- name ...]`: runs the benchmarks, prints one table, writes bench/results.json. */
 const benchmarks: Record<string, () => Promise<BenchResult>> = {
+  'cold-start': benchColdStart,
   'completions-overhead': benchCompletionsOverhead,
   'streaming-first-chunk': benchStreamingFirstChunk,
   'history-write-cost': benchHistoryWriteCost,

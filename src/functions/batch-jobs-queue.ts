@@ -1,6 +1,7 @@
 import { batchJobMessageSchema } from '../shared/batch/batch-messages';
 import { ensureError } from '../shared/errors';
 import { defineQueueFunction } from '../shared/hosting/function-definition';
+import { nestsDeeperThan } from '../shared/http/json-depth';
 import { encodeQueueMessage } from '../shared/queues/queue-service';
 import { poisonQueueOf, queueNames } from '../shared/storage-names';
 
@@ -14,12 +15,15 @@ export const batchJobsQueue = defineQueueFunction({
   queueName: queueNames.batchJobs,
   handle: async (message, { services, log }) => {
     const { config } = services;
-    const parsed = batchJobMessageSchema({
-      maxItems: config.BATCH_MAX_ITEMS,
-      maxItemChars: config.BATCH_MAX_ITEM_CHARS,
-    }).safeParse(message);
+    // A message nested too deeply would overflow the stack while being checked: it is invalid as it is.
+    const parsed = nestsDeeperThan(message)
+      ? undefined
+      : batchJobMessageSchema({
+          maxItems: config.BATCH_MAX_ITEMS,
+          maxItemChars: config.BATCH_MAX_ITEM_CHARS,
+        }).safeParse(message);
     let reason: string | undefined;
-    if (parsed.success) {
+    if (parsed?.success === true) {
       try {
         const { userId, jobId, ...request } = parsed.data;
         const job = await services.batch.submit({ userId }, request, jobId === undefined ? {} : { jobId });
@@ -30,6 +34,8 @@ export const batchJobsQueue = defineQueueFunction({
         if (!('status' in failure) || failure.status !== 400) throw error; // may pass: let the queue retry
         reason = failure.message;
       }
+    } else if (parsed === undefined) {
+      reason = 'the message is nested too deeply';
     } else {
       reason = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     }

@@ -27,7 +27,7 @@ import { bearerTokenProvider, lazyCredential } from './identity/azure-credential
 import { type CallerResolver, createCallerResolver } from './identity/caller';
 import { consoleSink, createLogger, type Logger, type LogSink } from './logging/logger';
 import { createRedactor, type Redact } from './logging/redactor';
-import { createAzureOpenAIChatModel } from './model/azure-openai-chat-model';
+import { createAzureOpenAIChatModel, lazyAzureOpenAIClient } from './model/azure-openai-chat-model';
 import type { ChatModel } from './model/chat-model';
 import { createQueueServiceClient, encodeQueueMessage, isLocalStorage } from './queues/queue-service';
 import { createHeuristicScorer, createPredictCustomerTool } from './scoring/predict-customer-tool';
@@ -106,16 +106,23 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
   for (const warning of telemetry.warnings) logger().warn(warning);
 
   const deployment = config.AZURE_OPENAI_DEPLOYMENT ?? '';
+  // One AzureOpenAI client per process, shared by the chat model and the batch model.
+  const openAIClient = lazyAzureOpenAIClient({
+    endpoint: config.AZURE_OPENAI_ENDPOINT ?? '',
+    apiVersion: config.AZURE_OPENAI_API_VERSION,
+    timeoutMs: config.AZURE_OPENAI_TIMEOUT_MS,
+    ...(config.AZURE_OPENAI_API_KEY === undefined
+      ? { tokenProvider: () => getToken('https://cognitiveservices.azure.com/.default') }
+      : { apiKey: config.AZURE_OPENAI_API_KEY }),
+  });
   const modelWith = (retry: { maxRetries: number; maxTotalWaitMs: number }) =>
     createAzureOpenAIChatModel({
       endpoint: config.AZURE_OPENAI_ENDPOINT ?? '',
       apiVersion: config.AZURE_OPENAI_API_VERSION,
-      deployment,
       timeoutMs: config.AZURE_OPENAI_TIMEOUT_MS,
+      deployment,
+      client: openAIClient,
       retry: { ...retry, baseDelayMs: 500, maxDelayMs: 8_000 },
-      ...(config.AZURE_OPENAI_API_KEY === undefined
-        ? { tokenProvider: () => getToken('https://cognitiveservices.azure.com/.default') }
-        : { apiKey: config.AZURE_OPENAI_API_KEY }),
     });
   const modelTelemetry = {
     defaultDeployment: deployment,

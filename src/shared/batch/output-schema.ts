@@ -1,9 +1,13 @@
-import Ajv, { type ValidateFunction } from 'ajv';
+import type Ajv from 'ajv';
+import type { ValidateFunction } from 'ajv';
 
 import { ValidationError } from '../errors';
+import { loadAjv } from '../lazy-modules';
 
 const MAX_SCHEMA_CHARS = 32_000;
-const ajv = new Ajv({ allErrors: true, strict: false });
+let ajv: Ajv | undefined;
+// Loaded on first use: ajv costs about 40 ms at import, and most invocations never need it.
+const getAjv = (): Ajv => (ajv ??= new (loadAjv())({ allErrors: true, strict: false }));
 
 /**
  * Checks that a submitted JSON Schema is valid (with ajv, against its meta-schema), describes an object,
@@ -20,15 +24,27 @@ export function compileOutputSchema(schema: Record<string, unknown>): ValidateFu
       { path: 'schema.type', message: 'must be "object"' },
     ]);
   }
-  if (!ajv.validateSchema(schema)) {
-    const details = (ajv.errors ?? []).slice(0, 10).map((error) => ({
+  const validator = getAjv();
+  let valid: boolean;
+  try {
+    valid = validator.validateSchema(schema) === true;
+  } catch (error) {
+    // ajv throws for a "$schema" it does not know (draft-04, 2020-12, anything else).
+    throw new ValidationError(
+      `The schema cannot be checked: ${error instanceof Error ? error.message : 'unknown meta-schema'}; use draft-07 or leave "$schema" out`,
+      [{ path: 'schema.$schema', message: 'unsupported meta-schema' }],
+      'invalid_schema',
+    );
+  }
+  if (!valid) {
+    const details = (validator.errors ?? []).slice(0, 10).map((error) => ({
       path: `schema${error.instancePath.replaceAll('/', '.')}`,
       message: error.message ?? 'invalid',
     }));
     throw new ValidationError('The schema is not a valid JSON Schema', details, 'invalid_schema');
   }
   try {
-    return ajv.compile(schema);
+    return validator.compile(schema);
   } catch (error) {
     throw new ValidationError(
       `The schema cannot be used: ${error instanceof Error ? error.message : 'invalid'}`,

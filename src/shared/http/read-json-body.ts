@@ -2,12 +2,13 @@ import type { HttpRequest } from '@azure/functions';
 import type { z } from 'zod';
 
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
 import { toErrorDetails } from './validation-details';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 // Deeper bodies are refused before anything walks them recursively (JSON.stringify in schemas, ajv, the
 // SDKs), which overflows the stack at a few thousand levels. 64 is System.Text.Json's default.
-const MAX_DEPTH = 64;
+const MAX_DEPTH = MAX_JSON_DEPTH;
 
 /**
  * Reads, size-limits, parses and validates a JSON request body.
@@ -82,16 +83,4 @@ async function readText(request: HttpRequest, maxBytes: number): Promise<string>
   } catch {
     throw new ValidationError('The request body is not valid UTF-8', undefined, 'invalid_json');
   }
-}
-
-/** Whether objects and arrays nest deeper than `max`, found without recursion (the body may be 60,000 deep). */
-function nestsDeeperThan(value: unknown, max: number): boolean {
-  const pending: [unknown, number][] = [[value, 1]];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const [item, depth] = next;
-    if (typeof item !== 'object' || item === null) continue;
-    if (depth > max) return true;
-    for (const child of Object.values(item)) pending.push([child, depth + 1]);
-  }
-  return false;
 }

@@ -20,30 +20,29 @@ import {
 } from './openai-replies';
 import { type RetryPolicy, withRetries } from './retry-policy';
 
-export interface AzureOpenAIOptions {
+export interface AzureOpenAIClientOptions {
   readonly endpoint: string;
   readonly apiVersion: string;
-  readonly deployment: string;
   readonly timeoutMs: number;
-  readonly retry: RetryPolicy;
   /** Key auth; without it, `tokenProvider` gives Microsoft Entra tokens. */
   readonly apiKey?: string;
   readonly tokenProvider?: () => Promise<string>;
 }
 
+export interface AzureOpenAIOptions extends AzureOpenAIClientOptions {
+  readonly deployment: string;
+  readonly retry: RetryPolicy;
+  /** A shared client (one per process); by default the model builds its own from the options above. */
+  readonly client?: () => AzureOpenAI;
+}
+
 /**
- * The chat model over Azure OpenAI, through the `openai` package's AzureOpenAI client. The client's own
- * retries are off: retries happen here, in one layer, with a cap on the total wait.
- *
- * @example
- * const model = createAzureOpenAIChatModel({ endpoint, apiVersion: '2024-10-21', deployment: 'chat', ... });
- * const result = await model.complete({ messages: [{ role: 'user', content: 'Hi' }] });
+ * The process's AzureOpenAI client, built on first use. Its own retries are off: the models that use it
+ * retry in one layer, each with its own policy.
  */
-export function createAzureOpenAIChatModel(
-  options: AzureOpenAIOptions,
-): ChatModel & { ping(signal: AbortSignal): Promise<void> } {
+export function lazyAzureOpenAIClient(options: AzureOpenAIClientOptions): () => AzureOpenAI {
   let client: AzureOpenAI | undefined;
-  const getClient = (): AzureOpenAI => {
+  return () => {
     if (client !== undefined) return client;
     const { AzureOpenAI: Client } = loadOpenAI();
     const auth =
@@ -59,6 +58,20 @@ export function createAzureOpenAIChatModel(
     });
     return client;
   };
+}
+
+/**
+ * The chat model over Azure OpenAI, through the `openai` package's AzureOpenAI client. The client's own
+ * retries are off: retries happen here, in one layer, with a cap on the total wait.
+ *
+ * @example
+ * const model = createAzureOpenAIChatModel({ endpoint, apiVersion: '2024-10-21', deployment: 'chat', ... });
+ * const result = await model.complete({ messages: [{ role: 'user', content: 'Hi' }] });
+ */
+export function createAzureOpenAIChatModel(
+  options: AzureOpenAIOptions,
+): ChatModel & { ping(signal: AbortSignal): Promise<void> } {
+  const getClient = options.client ?? lazyAzureOpenAIClient(options);
 
   const withModelErrors = async <T>(deployment: string, call: () => Promise<T>): Promise<T> => {
     try {

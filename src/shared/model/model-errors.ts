@@ -128,9 +128,6 @@ function fromStatus({ status, code }: ApiErrorFields, deployment: string): AppEr
       `Deployment '${deployment}' was not found; check AZURE_OPENAI_DEPLOYMENT, AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_VERSION`,
     );
   }
-  return new UpstreamError(
-    502,
-    'model_error',
-    `Azure OpenAI answered ${status ?? 'an error'} (${code ?? 'no code'})`,
-  );
+  // The upstream's own code is untrusted text: an answer never repeats it (it could carry a secret).
+  return new UpstreamError(502, 'model_error', `Azure OpenAI answered ${status ?? 'an error'}`);
 }
