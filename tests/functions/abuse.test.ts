@@ -19,7 +19,7 @@ import {
   type HostileRequest,
   hostileRequestsByFunction,
   httpTrim,
-} from '../support/hostile-requests';
+} from '../support/hostile';
 import { easyAuthHeaders } from '../support/identity';
 import { getJson, repoRoot, startTestStack, type TestStack } from '../support/test-stack';
 
