@@ -166,8 +166,13 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
   const writer = createHistoryWriter({
     store: history,
     timeoutMs: 5_000,
-    enqueue: async (turn) => {
-      await (await queue(queueNames.historyWrites)).sendMessage(encodeQueueMessage(fitForQueue(turn)));
+    enqueue: async (turn, delayMs) => {
+      await (
+        await queue(queueNames.historyWrites)
+      ).sendMessage(
+        encodeQueueMessage(fitForQueue(turn)),
+        delayMs > 0 ? { visibilityTimeout: Math.ceil(delayMs / 1000) } : {},
+      );
     },
   });
   const chat = createChatService({

@@ -1,7 +1,7 @@
 import type { Container } from '@azure/cosmos';
 import { z } from 'zod';
 
-import { cosmosCall, cosmosStatus } from '../cosmos/cosmos-containers';
+import { CONTINUATION_REJECTED, cosmosCall, cosmosStatus } from '../cosmos/cosmos-containers';
 import { batchItemSchema } from './batch-messages';
 import type { BatchStore, ItemResult } from './batch-store';
 
@@ -131,20 +131,24 @@ export function createCosmosBatchStore(container: () => Promise<Container>): Bat
     },
 
     async listResults(jobId, page) {
-      const response = await cosmosCall(async () =>
-        (await container()).items
-          .query(
-            {
-              query: "SELECT * FROM c WHERE c.jobId = @jobId AND c.type = 'result' ORDER BY c.index ASC",
-              parameters: [{ name: '@jobId', value: jobId }],
-            },
-            {
-              partitionKey: jobId,
-              maxItemCount: page.size,
-              ...(page.continuationToken === undefined ? {} : { continuationToken: page.continuationToken }),
-            },
-          )
-          .fetchNext(),
+      const response = await cosmosCall(
+        async () =>
+          (await container()).items
+            .query(
+              {
+                query: "SELECT * FROM c WHERE c.jobId = @jobId AND c.type = 'result' ORDER BY c.index ASC",
+                parameters: [{ name: '@jobId', value: jobId }],
+              },
+              {
+                partitionKey: jobId,
+                maxItemCount: page.size,
+                ...(page.continuationToken === undefined
+                  ? {}
+                  : { continuationToken: page.continuationToken }),
+              },
+            )
+            .fetchNext(),
+        page.continuationToken === undefined ? [] : [CONTINUATION_REJECTED],
       );
       const items = response.resources.flatMap((resource: unknown): ItemResult[] => {
         const parsed = resultDoc.safeParse(resource);

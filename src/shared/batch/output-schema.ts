@@ -44,7 +44,12 @@ export function compileOutputSchema(schema: Record<string, unknown>): ValidateFu
     throw new ValidationError('The schema is not a valid JSON Schema', details, 'invalid_schema');
   }
   try {
-    return validator.compile(schema);
+    // Compiled without its $id and dropped from ajv's cache at once: a second job (or worker) reusing a
+    // schema file with an $id must not clash, and a long-running process must not keep every schema.
+    const { $id: _id, ...anonymous } = schema;
+    const validate = validator.compile(anonymous);
+    validator.removeSchema(anonymous);
+    return validate;
   } catch (error) {
     throw new ValidationError(
       `The schema cannot be used: ${error instanceof Error ? error.message : 'invalid'}`,

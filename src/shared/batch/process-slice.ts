@@ -54,7 +54,9 @@ export async function processSlice(
     else if (!outcome.value.done) deferred.push({ ...item, deferMs: outcome.value.deferMs });
   });
 
-  if (deferred.length > 0) {
+  // When the delivery fails anyway, its redelivery carries the deferred items: re-queueing them too would
+  // run them twice.
+  if (deferred.length > 0 && failures.length === 0) {
     if (slice.deferrals + 1 > deps.maxDeferrals) {
       await Promise.all(
         deferred.map((item) =>
@@ -116,10 +118,8 @@ async function processItem(
       } else if (error instanceof AppError && error.status === 400) {
         // The model refused this input (content filter, too long): a final outcome for the item.
         extraction = { ok: false, error: `${error.code}: ${error.message}`, exchange: [] };
-      } else if (!(error instanceof UpstreamError) || attempt >= 3) {
-        throw error;
       } else {
-        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+        throw error; // the queue's redelivery is the one retry layer for other failures
       }
     } finally {
       release();

@@ -120,7 +120,7 @@ export function createChatService(deps: {
       });
     return {
       conversationId,
-      events: persisting(events, incoming, record, (turn) => deps.writer.persist(turn, log)),
+      events: persisting(events, incoming, record, (turn) => deps.writer.persist(turn, log), streaming),
     };
   };
 
@@ -172,6 +172,8 @@ async function* persisting(
   incoming: readonly ChatMessage[],
   record: (messages: readonly TurnMessage[]) => ReturnType<typeof toTurnRecord>,
   persist: (turn: ReturnType<typeof toTurnRecord>) => Promise<unknown>,
+  /** Only a stream has shown the caller part of an answer; a failed JSON turn is simply retried. */
+  keepCutOff: boolean,
 ): AsyncGenerator<ChatEvent, void, undefined> {
   let text = '';
   let produced = false;
@@ -187,7 +189,7 @@ async function* persisting(
       yield event;
     }
   } finally {
-    if (!finished && produced)
+    if (!finished && produced && keepCutOff)
       await persist(record([...incoming, { role: 'assistant', content: text, incomplete: true }]));
   }
 }

@@ -1,7 +1,10 @@
 import type { Container, CosmosClient } from '@azure/cosmos';
 
 import type { AppConfig } from '../config/settings';
-import { UpstreamError } from '../errors';
+import { UpstreamError, ValidationError } from '../errors';
+
+/** Pass in `expected` for a paged query: a 400 from Cosmos then means the caller's continuation token was bad. */
+export const CONTINUATION_REJECTED = -400;
 import { cosmosContainers } from '../storage-names';
 import { isLocalEndpoint } from './cosmos-client';
 
@@ -63,6 +66,13 @@ export async function cosmosCall<T>(call: () => Promise<T>, expected: readonly n
   } catch (error) {
     const status = cosmosStatus(error);
     if (status !== undefined && expected.includes(status)) throw error;
+    if (status === 400 && expected.includes(CONTINUATION_REJECTED)) {
+      throw new ValidationError(
+        'The continuation token is not valid',
+        [{ path: 'continuationToken', message: 'rejected by the store' }],
+        'invalid_continuation_token',
+      );
+    }
     throw new UpstreamError(503, 'storage_unavailable', 'Cosmos DB is unavailable; retry shortly', 5);
   }
 }

@@ -1,7 +1,7 @@
 import type { Container } from '@azure/cosmos';
 import { z } from 'zod';
 
-import { cosmosCall, cosmosStatus } from '../cosmos/cosmos-containers';
+import { CONTINUATION_REJECTED, cosmosCall, cosmosStatus } from '../cosmos/cosmos-containers';
 import type { ConversationSummary, HistoryStore, StoredMessage } from './history-store';
 import { storedMessageSchema, type TurnRecord } from './turn-record';
 
@@ -61,17 +61,19 @@ export function createCosmosHistoryStore(
     schema: z.ZodType<T>,
     page: { size: number; continuationToken?: string },
   ) => {
-    const response = await cosmosCall(async () =>
-      (await container()).items
-        .query(
-          { query: text, parameters: [{ name: '@userId', value: userId }, ...parameters] },
-          {
-            maxItemCount: page.size,
-            partitionKey: userId,
-            ...(page.continuationToken === undefined ? {} : { continuationToken: page.continuationToken }),
-          },
-        )
-        .fetchNext(),
+    const response = await cosmosCall(
+      async () =>
+        (await container()).items
+          .query(
+            { query: text, parameters: [{ name: '@userId', value: userId }, ...parameters] },
+            {
+              maxItemCount: page.size,
+              partitionKey: userId,
+              ...(page.continuationToken === undefined ? {} : { continuationToken: page.continuationToken }),
+            },
+          )
+          .fetchNext(),
+      page.continuationToken === undefined ? [] : [CONTINUATION_REJECTED],
     );
     return {
       items: response.resources.flatMap((resource: unknown) => {

@@ -16,24 +16,29 @@ export interface HistoryWriter {
  */
 export function createHistoryWriter(deps: {
   store: HistoryStore;
-  enqueue: (turn: TurnRecord) => Promise<void>;
+  /** Sends the turn to the history-writes queue, invisible for `delayMs`. */
+  enqueue: (turn: TurnRecord, delayMs: number) => Promise<void>;
   timeoutMs: number;
 }): HistoryWriter {
   return {
     async persist(turn, log) {
       const fields = { conversationId: turn.conversationId, turnId: turn.turnId };
+      let timedOut = false;
       try {
         const { requestCharge } = await withTimeout(deps.store.appendTurn(turn), deps.timeoutMs);
         log.debug('turn stored', { ...fields, requestCharge });
         return 'stored';
       } catch (error) {
+        timedOut = error instanceof WriteTimeoutError;
         log.warn('storing the turn failed; queueing it for a later write', {
           ...fields,
           error: ensureError(error),
         });
       }
       try {
-        await deps.enqueue(turn);
+        // A write that timed out may still land: the queued copy waits long enough to find it done
+        // (writing a turn is idempotent, but two writers racing could split its sequence numbers).
+        await deps.enqueue(turn, timedOut ? QUEUED_AFTER_TIMEOUT_DELAY_MS : 0);
         return 'queued';
       } catch (error) {
         log.error('the turn could not be stored or queued', { ...fields, error: ensureError(error) });
@@ -43,11 +48,15 @@ export function createHistoryWriter(deps: {
   };
 }
 
+const QUEUED_AFTER_TIMEOUT_DELAY_MS = 90_000;
+
+class WriteTimeoutError extends Error {}
+
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      reject(new Error(`no answer within ${ms} ms`));
+      reject(new WriteTimeoutError(`no answer within ${ms} ms`));
     }, ms);
   });
   return Promise.race([work, timeout]).finally(() => {

@@ -27,7 +27,7 @@ export const turnRecordSchema = z.object({
   isNewConversation: z.boolean(),
   title: z.string().max(200),
   createdAt: z.iso.datetime(),
-  messages: z.array(storedMessageSchema).min(1).max(200),
+  messages: z.array(storedMessageSchema).min(1).max(1_000),
 });
 
 export type TurnRecord = z.infer<typeof turnRecordSchema>;

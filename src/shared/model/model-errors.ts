@@ -23,8 +23,10 @@ function apiErrorFields(error: unknown): ApiErrorFields | undefined {
 
 /** Which model failures are worth another attempt, and after how long the upstream asked us to wait. */
 export function classifyModelError(error: unknown): RetryVerdict {
-  const { APIUserAbortError, APIConnectionError } = loadOpenAI();
+  const { APIUserAbortError, APIConnectionError, APIConnectionTimeoutError } = loadOpenAI();
   if (error instanceof APIUserAbortError) return { retry: false };
+  // A timeout already used a whole AZURE_OPENAI_TIMEOUT_MS: retrying it would multiply the caller's wait.
+  if (error instanceof APIConnectionTimeoutError) return { retry: false };
   if (error instanceof APIConnectionError) return { retry: true };
   const fields = apiErrorFields(error);
   if (fields?.status === undefined) return { retry: false };

@@ -1,3 +1,6 @@
+import { APIConnectionError, APIConnectionTimeoutError } from 'openai';
+
+import { classifyModelError } from '../../../src/shared/model/model-errors';
 import { RetryBudgetExceededError, withRetries } from '../../../src/shared/model/retry-policy';
 
 const policy = { maxRetries: 5, maxTotalWaitMs: 1000, baseDelayMs: 10, maxDelayMs: 100 };
@@ -66,5 +69,15 @@ describe('withRetries', () => {
       ),
     ).rejects.toThrow('gone');
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('classifyModelError', () => {
+  it('when the model request timed out, then it is not retried (the caller already waited a whole timeout)', () => {
+    expect(classifyModelError(new APIConnectionTimeoutError())).toEqual({ retry: false });
+  });
+
+  it('when the connection failed, then it is retried', () => {
+    expect(classifyModelError(new APIConnectionError({ message: 'refused' }))).toEqual({ retry: true });
   });
 });
