@@ -1,9 +1,9 @@
 import { chatRequestSchema } from '../shared/chat/chat-request';
-import { toChatResponse } from '../shared/chat/chat-response';
-import { streamChatTurn } from '../shared/chat/stream-chat-turn';
-import { toServerSentEvents } from '../shared/chat/stream-protocols';
 import { defineHttpFunction } from '../shared/hosting/function-definition';
+import { toChatResponse } from '../shared/http/chat-response';
 import { readJsonBody } from '../shared/http/read-json-body';
+import { streamChatTurn } from '../shared/http/stream-chat-turn';
+import { toServerSentEvents } from '../shared/http/stream-protocols';
 
 /**
  * POST /api/chat: one chat turn with tools. JSON (seed 000 fields and the AI Chat Protocol's), or

@@ -1,8 +1,8 @@
 import { chatRequestSchema } from '../shared/chat/chat-request';
-import { streamChatTurn } from '../shared/chat/stream-chat-turn';
-import { toChatProtocolLines } from '../shared/chat/stream-protocols';
 import { defineHttpFunction } from '../shared/hosting/function-definition';
 import { readJsonBody } from '../shared/http/read-json-body';
+import { streamChatTurn } from '../shared/http/stream-chat-turn';
+import { toChatProtocolLines } from '../shared/http/stream-protocols';
 
 /** POST /api/chat/stream: a streamed chat turn as JSON Lines (Microsoft AI Chat Protocol). */
 export const chatStreamPost = defineHttpFunction({

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /**
  * The one error tree. Services throw these; `toErrorResponse` (shared/http) maps them to HTTP.
  * Anything else is an unknown error: logged with the correlation id, answered as a masked 500.
@@ -117,4 +119,13 @@ export function ensureError(value: unknown): Error {
     text = String(value);
   }
   return new Error(`Non-error thrown: ${text}`);
+}
+
+/** zod issues as error details: a dotted path and a message, never the rejected value. */
+export function toErrorDetails(error: z.ZodError): ErrorDetail[] {
+  return error.issues.slice(0, 20).map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+    code: issue.code,
+  }));
 }

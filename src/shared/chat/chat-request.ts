@@ -1,8 +1,6 @@
 import { z } from 'zod';
 
-export const conversationIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "-" or "_"');
+import { conversationIdSchema } from '../history/conversation-id';
 
 /** The body of POST /api/chat (seed 000's `message`, seed 002's `messages`, and the AI Chat Protocol fields). */
 export function chatRequestSchema(limits: { readonly maxMessageChars: number }) {

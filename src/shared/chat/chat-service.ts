@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 
 import { NotFoundError, ValidationError } from '../errors';
 import type { HistoryStore } from '../history/history-store';
-import { fitHistory } from '../history/history-window';
 import type { HistoryWriter } from '../history/history-writer';
 import type { Caller } from '../identity/caller';
 import type { Logger } from '../logging/logger';
 import type { ChatMessage, ChatModel, Usage } from '../model/chat-model';
 import { type ChatRequest, conversationIdOf } from './chat-request';
 import { fromStoredMessages, toTurnRecord, type TurnMessage } from './chat-turn-record';
+import { fitHistory } from './history-window';
 import { type ChatEvent, runToolLoop } from './tool-loop';
 import type { ToolRegistry } from './tool-registry';
 import type { ToolOutcome } from './tool-runner';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { conversationIdSchema } from '../chat/chat-request';
+import { conversationIdSchema } from './conversation-id';
 
 export const storedMessageSchema = z.object({
   role: z.enum(['user', 'assistant', 'tool']),

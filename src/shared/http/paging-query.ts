@@ -1,8 +1,7 @@
 import type { HttpRequest } from '@azure/functions';
 import { z } from 'zod';
 
-import { ValidationError } from '../errors';
-import { toErrorDetails } from './validation-details';
+import { toErrorDetails, ValidationError } from '../errors';
 
 const pagingSchema = z.object({
   pageSize: z.coerce.number().int().min(1).max(100).default(20),

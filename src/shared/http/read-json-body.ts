@@ -1,9 +1,8 @@
 import type { HttpRequest } from '@azure/functions';
 import type { z } from 'zod';
 
-import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors';
+import { PayloadTooLargeError, toErrorDetails, UnsupportedMediaTypeError, ValidationError } from '../errors';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
-import { toErrorDetails } from './validation-details';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 // Deeper bodies are refused before anything walks them recursively (JSON.stringify in schemas, ajv, the

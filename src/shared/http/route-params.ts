@@ -1,7 +1,7 @@
 import type { HttpRequest } from '@azure/functions';
 
-import { conversationIdSchema } from '../chat/chat-request';
 import { NotFoundError } from '../errors';
+import { conversationIdSchema } from '../history/conversation-id';
 
 /** A path id that is not well-formed cannot name anything the caller owns: 404, like an unknown one. */
 export function idParam(request: HttpRequest, name: string): string {

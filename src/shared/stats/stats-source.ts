@@ -4,8 +4,7 @@ import path from 'node:path';
 
 import { z } from 'zod';
 
-import { UpstreamError } from '../errors';
-import { toErrorDetails } from '../http/validation-details';
+import { toErrorDetails, UpstreamError } from '../errors';
 
 export const statSchema = z.object({
   value: z.number(),

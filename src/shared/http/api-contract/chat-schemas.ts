@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { conversationIdSchema } from '../../chat/chat-request';
-import type { ChatResponseBody } from '../../chat/chat-response';
+import { conversationIdSchema } from '../../history/conversation-id';
+import type { ChatResponseBody } from '../chat-response';
 import type { Assert, Covers, SameKeys } from './type-checks';
 
 /** The id of a conversation, as the handlers validate it (`conversationIdSchema`). */

@@ -2,7 +2,6 @@ import { OpenApiGeneratorV31, OpenAPIRegistry, type RouteConfig } from '@asteaso
 import { z } from 'zod';
 
 import { appInfo } from '../../app-info';
-import type { FunctionDefinition, HttpFunctionDefinition } from '../../hosting/function-definition';
 import { requestIdHeaders } from './request-schemas';
 import {
   type ApiResponse,
@@ -17,6 +16,17 @@ import { type RouteContract, routeContracts } from './route-contracts';
 import { authDescription, callerSecurity, securitySchemes } from './security-schemes';
 
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
+
+/** What the document reads of a function in the table (the definitions of shared/hosting have these fields). */
+export type DocumentedFunction =
+  | {
+      readonly kind: 'http';
+      readonly name: string;
+      readonly route: string;
+      readonly methods: readonly string[];
+    }
+  | { readonly kind: 'queue' };
+type HttpFunctionDefinition = Extract<DocumentedFunction, { kind: 'http' }>;
 
 /** host.json's extensions.http.routePrefix: every HTTP route is served under it. */
 export const ROUTE_PREFIX = '/api';
@@ -58,7 +68,7 @@ const TAGS = [
  * const document = buildOpenApiDocument(functionDefinitions);
  * document.paths?.['/api/chat']?.post?.requestBody; // refers to the ChatRequest schema
  */
-export function buildOpenApiDocument(definitions: readonly FunctionDefinition[]): OpenApiDocument {
+export function buildOpenApiDocument(definitions: readonly DocumentedFunction[]): OpenApiDocument {
   const registry = new OpenAPIRegistry();
   for (const [name, scheme] of Object.entries(securitySchemes)) {
     registry.registerComponent('securitySchemes', name, scheme);

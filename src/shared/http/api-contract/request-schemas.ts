@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
 import { batchJobRequestSchema } from '../../batch/batch-messages';
-import { chatRequestSchema, conversationIdSchema } from '../../chat/chat-request';
+import { chatRequestSchema } from '../../chat/chat-request';
 import { completionsRequestSchema, PROMPT_MAX_CHARS } from '../../completions/completions-service';
 import { settings } from '../../config/settings';
+import { conversationIdSchema } from '../../history/conversation-id';
 
 /** A limit's default, read from its own schema in settings.ts (a deployment may set another). */
 function defaultLimit(name: 'CHAT_MAX_MESSAGE_CHARS' | 'BATCH_MAX_ITEMS' | 'BATCH_MAX_ITEM_CHARS'): number {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { conversationIdRef, sessionStateSchema, usageSchema } from './chat-schemas';
 
-// The stream encoders in shared/chat/stream-protocols.ts build their frames inline, so these schemas are
+// The stream encoders in shared/http/stream-protocols.ts build their frames inline, so these schemas are
 // the only statement of the wire format; the tests check every frame of real streams against them.
 
 const streamErrorSchema = z

@@ -1,10 +1,10 @@
 import type { HttpResponseInit } from '@azure/functions';
 
-import { primed, streamedResponse } from '../http/streaming';
+import type { ChatRequest } from '../chat/chat-request';
+import type { ChatService, TurnContext } from '../chat/chat-service';
+import type { ChatEvent } from '../chat/tool-loop';
 import type { Logger } from '../logging/logger';
-import type { ChatRequest } from './chat-request';
-import type { ChatService, TurnContext } from './chat-service';
-import type { ChatEvent } from './tool-loop';
+import { primed, streamedResponse } from './streaming';
 
 export type StreamEncoder = (
   conversationId: string,

@@ -1,5 +1,5 @@
+import type { ChatAnswer } from '../chat/chat-service';
 import type { Usage } from '../model/chat-model';
-import type { ChatAnswer } from './chat-service';
 
 export interface ChatResponseBody {
   readonly conversationId: string;

@@ -1,7 +1,7 @@
+import type { ChatEvent } from '../chat/tool-loop';
 import { AppError, ensureError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { toUsageBody } from './chat-response';
-import type { ChatEvent } from './tool-loop';
 
 interface StreamError {
   readonly code: string;

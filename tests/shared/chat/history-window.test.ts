@@ -1,4 +1,4 @@
-import { estimateTokens, fitHistory } from '../../../src/shared/history/history-window';
+import { estimateTokens, fitHistory } from '../../../src/shared/chat/history-window';
 import type { ChatMessage } from '../../../src/shared/model/chat-model';
 
 const user = (content: string): ChatMessage => ({ role: 'user', content });
