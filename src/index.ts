@@ -1,10 +1,10 @@
 import { app } from '@azure/functions';
 
 import { functionDefinitions } from './functions';
-import { getServices } from './shared/composition-root';
+import { getServices } from './shared/composition/services';
 
 // Cold start: parse every setting now, so a bad configuration fails loudly here and not on first request.
-getServices();
+const services = getServices();
 
 app.setup({ enableHttpStream: true });
 
@@ -14,13 +14,13 @@ for (const definition of functionDefinitions) {
       route: definition.route,
       methods: [...definition.methods],
       authLevel: 'anonymous',
-      handler: definition.handler,
+      handler: definition.createHandler(services),
     });
   } else {
     app.storageQueue(definition.name, {
       queueName: definition.queueName,
       connection: definition.connection,
-      handler: definition.handler,
+      handler: definition.createHandler(services),
     });
   }
 }

@@ -1,5 +1,4 @@
 import { batchSliceSchema } from '../shared/batch/batch-messages';
-import { recordPoisoned } from '../shared/batch/record-poisoned';
 import { defineQueueFunction } from '../shared/hosting/function-definition';
 import { hostQueueSettings } from '../shared/hosting/host-settings';
 import { poisonQueueOf, queueNames } from '../shared/storage-names';
@@ -16,10 +15,6 @@ export const batchItemsPoisonQueue = defineQueueFunction({
       });
       return;
     }
-    await recordPoisoned(slice.data, {
-      store: services.batchStore,
-      maxDequeueCount: hostQueueSettings().maxDequeueCount,
-      log,
-    });
+    await services.batchItems.recordPoisoned(slice.data, log, hostQueueSettings().maxDequeueCount);
   },
 });

@@ -1,5 +1,4 @@
 import { batchSliceSchema } from '../shared/batch/batch-messages';
-import { processSlice } from '../shared/batch/process-slice';
 import { ValidationError } from '../shared/errors';
 import { defineQueueFunction } from '../shared/hosting/function-definition';
 import { queueNames } from '../shared/storage-names';
@@ -12,6 +11,6 @@ export const batchItemsQueue = defineQueueFunction({
     const slice = batchSliceSchema.safeParse(message);
     if (!slice.success)
       throw new ValidationError(`not a batch-items message: ${slice.error.issues[0]?.message ?? 'invalid'}`);
-    await processSlice(slice.data, services.batchWorker(log.child({ jobId: slice.data.jobId })));
+    await services.batchItems.process(slice.data, log.child({ jobId: slice.data.jobId }));
   },
 });

@@ -2,7 +2,6 @@ import { batchJobMessageSchema } from '../shared/batch/batch-messages';
 import { ensureError } from '../shared/errors';
 import { defineQueueFunction } from '../shared/hosting/function-definition';
 import { nestsDeeperThan } from '../shared/http/json-depth';
-import { encodeQueueMessage } from '../shared/queues/queue-service';
 import { poisonQueueOf, queueNames } from '../shared/storage-names';
 
 /**
@@ -39,9 +38,7 @@ export const batchJobsQueue = defineQueueFunction({
     } else {
       reason = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     }
-    await (
-      await services.queue(poisonQueueOf(queueNames.batchJobs))
-    ).sendMessage(encodeQueueMessage(message));
+    await services.sendToQueue(poisonQueueOf(queueNames.batchJobs), message);
     log.error('invalid batch job message moved to batch-jobs-poison', { reason: reason.slice(0, 1000) });
   },
 });

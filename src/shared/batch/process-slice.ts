@@ -27,6 +27,7 @@ export interface BatchWorkerDeps {
 // A 429 asking for less than this is waited out in the worker; a longer one sends the item back to the queue.
 const WAIT_IN_PROCESS_MS = 10_000;
 const ATTEMPTS_PER_DELIVERY = 6;
+const MIN_REQUEUE_DELAY_MS = 1_000;
 
 type ItemOutcome = { readonly done: true } | { readonly done: false; readonly deferMs: number };
 
@@ -64,7 +65,8 @@ export async function processSlice(
         ),
       );
     } else {
-      const delayMs = Math.max(...deferred.map((item) => item.deferMs));
+      // At least a second later: a queue delay is whole seconds, and a 0 would hand the items straight back.
+      const delayMs = Math.max(MIN_REQUEUE_DELAY_MS, ...deferred.map((item) => item.deferMs));
       await deps.requeue(
         {
           jobId: job.jobId,

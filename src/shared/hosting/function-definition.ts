@@ -6,7 +6,7 @@ import type {
   StorageQueueHandler,
 } from '@azure/functions';
 
-import { getServices, type Services } from '../composition-root';
+import type { Services } from '../composition/services';
 import { ensureError } from '../errors';
 import { CORRELATION_HEADER, correlationIdFrom } from '../http/correlation';
 import { toErrorResponse } from '../http/error-response';
@@ -30,8 +30,11 @@ export interface HttpFunctionDefinition {
   readonly name: string;
   readonly route: string;
   readonly methods: readonly HttpMethod[];
-  readonly handler: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
+  /** The handler to register, over the services it is given (the process's, or fakes in a test). */
+  createHandler(services: Services): HttpHandler;
 }
+
+export type HttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 
 export interface QueueScope {
   readonly log: Logger;
@@ -48,7 +51,8 @@ export interface QueueFunctionDefinition {
   readonly queueName: string;
   /** App setting (prefix) naming the storage connection. */
   readonly connection: string;
-  readonly handler: StorageQueueHandler;
+  /** The handler to register, over the services it is given (the process's, or fakes in a test). */
+  createHandler(services: Services): StorageQueueHandler;
 }
 
 export type FunctionDefinition = HttpFunctionDefinition | QueueFunctionDefinition;
@@ -71,38 +75,39 @@ export function defineHttpFunction(spec: {
   anonymous?: boolean;
   handle: (request: HttpRequest, scope: HttpScope) => Promise<HttpResponseInit>;
 }): HttpFunctionDefinition {
-  const handler = async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
-    const started = performance.now();
-    const correlationId = correlationIdFrom(request.headers.get(CORRELATION_HEADER));
-    const services = getServices();
-    const log = services.logger(context).child({ correlationId, functionName: spec.name });
-    let response: HttpResponseInit;
-    try {
-      // Every span started while handling carries the correlation id and joins the host's trace.
-      response = await runWithCorrelation(
-        correlationId,
-        async () => {
-          const caller = spec.anonymous === true ? ANONYMOUS : await services.resolveCaller(request);
-          return spec.handle(request, { caller, correlationId, log, services, context });
-        },
-        { traceParent: context.traceContext?.traceParent },
-      );
-    } catch (thrown) {
-      response = toErrorResponse(thrown, correlationId);
-      if (response.status === 500) log.error('unhandled error', { error: ensureError(thrown) });
-    }
-    const headers = new Headers(response.headers);
-    headers.set('X-Request-ID', correlationId);
-    const status = response.status ?? 200;
-    log.info('request', {
-      method: request.method,
-      route: spec.route,
-      status,
-      latencyMs: Math.round(performance.now() - started),
-    });
-    return { ...response, status, headers: Object.fromEntries(headers) };
-  };
-  return { kind: 'http', name: spec.name, route: spec.route, methods: spec.methods, handler };
+  const createHandler =
+    (services: Services): HttpHandler =>
+    async (request, context) => {
+      const started = performance.now();
+      const correlationId = correlationIdFrom(request.headers.get(CORRELATION_HEADER));
+      const log = services.logger(context).child({ correlationId, functionName: spec.name });
+      let response: HttpResponseInit;
+      try {
+        // Every span started while handling carries the correlation id and joins the host's trace.
+        response = await runWithCorrelation(
+          correlationId,
+          async () => {
+            const caller = spec.anonymous === true ? ANONYMOUS : await services.resolveCaller(request);
+            return spec.handle(request, { caller, correlationId, log, services, context });
+          },
+          { traceParent: context.traceContext?.traceParent },
+        );
+      } catch (thrown) {
+        response = toErrorResponse(thrown, correlationId);
+        if (response.status === 500) log.error('unhandled error', { error: ensureError(thrown) });
+      }
+      const headers = new Headers(response.headers);
+      headers.set('X-Request-ID', correlationId);
+      const status = response.status ?? 200;
+      log.info('request', {
+        method: request.method,
+        route: spec.route,
+        status,
+        latencyMs: Math.round(performance.now() - started),
+      });
+      return { ...response, status, headers: Object.fromEntries(headers) };
+    };
+  return { kind: 'http', name: spec.name, route: spec.route, methods: spec.methods, createHandler };
 }
 
 /**
@@ -115,30 +120,31 @@ export function defineQueueFunction(spec: {
   connection?: string;
   handle: (message: unknown, scope: QueueScope) => Promise<void>;
 }): QueueFunctionDefinition {
-  const handler: StorageQueueHandler = async (message, context) => {
-    const services = getServices();
-    const metadata = context.triggerMetadata ?? {};
-    const dequeueCount = typeof metadata.dequeueCount === 'number' ? metadata.dequeueCount : 1;
-    const messageId = typeof metadata.id === 'string' ? metadata.id : context.invocationId;
-    const log = services.logger(context).child({ functionName: spec.name, messageId, dequeueCount });
-    try {
-      await runWithCorrelation(
-        messageId,
-        () => spec.handle(message, { log, services, context, dequeueCount, messageId }),
-        {
-          traceParent: context.traceContext?.traceParent,
-        },
-      );
-    } catch (thrown) {
-      log.warn('queue message failed; the host will retry it', { error: ensureError(thrown) });
-      throw thrown;
-    }
-  };
+  const createHandler =
+    (services: Services): StorageQueueHandler =>
+    async (message, context) => {
+      const metadata = context.triggerMetadata ?? {};
+      const dequeueCount = typeof metadata.dequeueCount === 'number' ? metadata.dequeueCount : 1;
+      const messageId = typeof metadata.id === 'string' ? metadata.id : context.invocationId;
+      const log = services.logger(context).child({ functionName: spec.name, messageId, dequeueCount });
+      try {
+        await runWithCorrelation(
+          messageId,
+          () => spec.handle(message, { log, services, context, dequeueCount, messageId }),
+          {
+            traceParent: context.traceContext?.traceParent,
+          },
+        );
+      } catch (thrown) {
+        log.warn('queue message failed; the host will retry it', { error: ensureError(thrown) });
+        throw thrown;
+      }
+    };
   return {
     kind: 'queue',
     name: spec.name,
     queueName: spec.queueName,
     connection: spec.connection ?? 'AzureWebJobsStorage',
-    handler,
+    createHandler,
   };
 }

@@ -1,0 +1,55 @@
+import type { HistoryStore } from '../history/history-store';
+import type { Logger } from '../logging/logger';
+import type { ChatModel } from '../model/chat-model';
+import { AdaptiveLimiter } from './adaptive-limiter';
+import type { BatchSlice } from './batch-messages';
+import type { BatchStore } from './batch-store';
+import { processSlice } from './process-slice';
+import { recordPoisoned } from './record-poisoned';
+import { createValidatorCache } from './validator-cache';
+
+type Slice = Parameters<typeof processSlice>[0];
+
+export interface BatchItemsWorker {
+  /** Processes one batch-items message: each item's outcome is written once. */
+  process(slice: Slice, log: Logger): Promise<void>;
+  /** Records the items of a message the host gave up on as failed, with their last error. */
+  recordPoisoned(slice: Slice, log: Logger, maxDequeueCount: number): Promise<number>;
+}
+
+/**
+ * The batch-items worker of a process: one adaptive limiter and one validator cache shared by every
+ * invocation, so concurrent slices share the quota.
+ *
+ * @example
+ * const worker = createBatchItemsWorker({ store, history, model, maxConcurrency: 32, maxDeferrals: 30, requeue });
+ * await worker.process(slice, log);
+ */
+export function createBatchItemsWorker(deps: {
+  store: BatchStore;
+  history: HistoryStore;
+  /** A model client without retries of its own. */
+  model: ChatModel;
+  maxConcurrency: number;
+  maxDeferrals: number;
+  /** Puts items back on the batch-items queue, invisible for `delayMs`. */
+  requeue: (slice: BatchSlice, delayMs: number) => Promise<void>;
+}): BatchItemsWorker {
+  const limiter = new AdaptiveLimiter({ initial: 4, max: deps.maxConcurrency });
+  const validatorFor = createValidatorCache();
+  return {
+    process: (slice, log) =>
+      processSlice(slice, {
+        store: deps.store,
+        history: deps.history,
+        model: deps.model,
+        limiter,
+        validatorFor,
+        requeue: deps.requeue,
+        maxDeferrals: deps.maxDeferrals,
+        log,
+      }),
+    recordPoisoned: (slice, log, maxDequeueCount) =>
+      recordPoisoned(slice, { store: deps.store, maxDequeueCount, log }),
+  };
+}

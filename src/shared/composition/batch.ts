@@ -1,0 +1,26 @@
+import { createBatchItemsWorker } from '../batch/batch-items-worker';
+import { createBatchService } from '../batch/batch-service';
+import { createCosmosBatchStore } from '../batch/cosmos-batch-store';
+import { queueNames } from '../storage-names';
+import type { History } from './history';
+import type { Models } from './model';
+import type { Platform } from './platform';
+import type { Storage } from './storage';
+
+/** Batch jobs: submitting and reading them (HTTP, batch-jobs), and the batch-items worker. */
+export function createBatch({ config }: Platform, storage: Storage, models: Models, history: History) {
+  const store = createCosmosBatchStore(() => storage.containers('batch'));
+  const sendSlice = (slice: unknown, delayMs?: number) =>
+    storage.sendToQueue(queueNames.batchItems, slice, delayMs === undefined ? {} : { delayMs });
+  return {
+    batch: createBatchService({ store, enqueueSlice: (slice) => sendSlice(slice) }),
+    batchItems: createBatchItemsWorker({
+      store,
+      history: history.store,
+      model: models.batch,
+      maxConcurrency: config.BATCH_MAX_CONCURRENCY,
+      maxDeferrals: config.BATCH_MAX_DEFERRALS,
+      requeue: (slice, delayMs) => sendSlice(slice, delayMs),
+    }),
+  };
+}

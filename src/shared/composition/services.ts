@@ -1,0 +1,93 @@
+import type { InvocationContext } from '@azure/functions';
+
+import type { BatchItemsWorker } from '../batch/batch-items-worker';
+import type { BatchService } from '../batch/batch-service';
+import type { ChatService } from '../chat/chat-service';
+import type { CompletionsService } from '../completions/completions-service';
+import { loadConfig, type LoadedConfig, type Provenance } from '../config/load-config';
+import type { AppConfig } from '../config/settings';
+import type { HealthService } from '../health/health-service';
+import type { ConversationService } from '../history/conversation-service';
+import type { HistoryStore } from '../history/history-store';
+import { type CallerResolver, createCallerResolver } from '../identity/caller';
+import type { Logger } from '../logging/logger';
+import type { SendToQueue } from '../queues/queue-sender';
+import { createBatch } from './batch';
+import { createChat, createTools } from './chat';
+import { createHealth } from './health';
+import { createHistory } from './history';
+import { lazy } from './lazy';
+import { createModels } from './model';
+import { createPlatform } from './platform';
+import { createStorage } from './storage';
+
+/** What the triggers use, and nothing else. The function wrappers hand it to each handler. */
+export interface Services {
+  readonly config: AppConfig;
+  readonly provenance: Provenance;
+  /** A logger writing through the invocation context (so it reaches Application Insights), or the console. */
+  logger(context?: InvocationContext): Logger;
+  readonly resolveCaller: CallerResolver;
+  readonly health: HealthService;
+  readonly chat: ChatService;
+  readonly completions: CompletionsService;
+  readonly conversations: ConversationService;
+  /** Writes a turn that reached the history-writes queue (idempotent by turn id). */
+  readonly history: Pick<HistoryStore, 'appendTurn'>;
+  readonly batch: BatchService;
+  readonly batchItems: BatchItemsWorker;
+  /** Puts a message on a queue; the queue functions move what can never succeed to `<queue>-poison` with it. */
+  readonly sendToQueue: SendToQueue;
+}
+
+let services: Services | undefined;
+
+/** The process's services. The first call parses the configuration (cold start); a bad one throws ConfigError. */
+export function getServices(): Services {
+  return (services ??= buildServices(loadConfig()));
+}
+
+/**
+ * Wires the parts: each is built once, on first use, from the parts it needs; SDK clients are created
+ * on first call. What is cheap and can be wrong in the settings (the system prompt file) is read now,
+ * so that a bad configuration fails the cold start.
+ */
+export function buildServices({ values: config, provenance }: LoadedConfig): Services {
+  const platform = createPlatform(config);
+  const storage = createStorage(platform);
+  const models = lazy(() => createModels(platform));
+  const history = lazy(() => createHistory(platform, storage));
+  const tools = createTools(platform);
+  const chat = lazy(() => createChat(platform, tools, models(), history()));
+  const batch = lazy(() => createBatch(platform, storage, models(), history()));
+  const health = lazy(() => createHealth(platform, storage, models));
+  const resolveCaller = createCallerResolver(config);
+  return {
+    config,
+    provenance,
+    logger: platform.logger,
+    resolveCaller,
+    sendToQueue: storage.sendToQueue,
+    get health() {
+      return health();
+    },
+    get chat() {
+      return chat().chat;
+    },
+    get completions() {
+      return chat().completions;
+    },
+    get conversations() {
+      return history().conversations;
+    },
+    get history() {
+      return history().store;
+    },
+    get batch() {
+      return batch().batch;
+    },
+    get batchItems() {
+      return batch().batchItems;
+    },
+  };
+}
