@@ -1,6 +1,6 @@
 import { batchSliceSchema } from '../shared/batch/batch-messages';
-import { defineQueueFunction } from '../shared/hosting/function-definition';
 import { hostQueueSettings } from '../shared/hosting/host-settings';
+import { defineQueueFunction } from '../shared/hosting/queue-function';
 import { poisonQueueOf, queueNames } from '../shared/storage-names';
 
 /** batch-items-poison: records the items of a message the host gave up on as failed, with their last error. */

@@ -1,6 +1,6 @@
 import { batchSliceSchema } from '../shared/batch/batch-messages';
 import { ValidationError } from '../shared/errors';
-import { defineQueueFunction } from '../shared/hosting/function-definition';
+import { defineQueueFunction } from '../shared/hosting/queue-function';
 import { queueNames } from '../shared/storage-names';
 
 /** batch-items: one slice of a job's items; each item's outcome is written exactly once. */

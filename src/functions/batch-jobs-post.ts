@@ -1,36 +1,42 @@
-import { z } from 'zod';
-
-import { batchJobRequestSchema } from '../shared/batch/batch-messages';
-import { ValidationError } from '../shared/errors';
-import { defineHttpFunction } from '../shared/hosting/function-definition';
-import { readJsonBody } from '../shared/http/read-json-body';
-
-const idempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1-200 visible ASCII characters');
+import type { AppConfig } from '../shared/config/settings';
+import { defineHttpFunction } from '../shared/hosting/http-function';
+import { batchJobAcceptedSchema } from '../shared/http/api-contract/batch-schemas';
+import { batchJobRequestBody, idempotencyHeaders } from '../shared/http/api-contract/request-schemas';
+import {
+  bodyErrors,
+  errorResponse,
+  headerRefs,
+  jsonResponse,
+  storageErrors,
+} from '../shared/http/api-contract/responses';
 
 /** POST /api/batch-jobs: accepts a job once every item is queued; 202 with Location. */
 export const batchJobsPost = defineHttpFunction({
   name: 'batch-jobs-post',
   route: 'batch-jobs',
   methods: ['POST'],
-  handle: async (request, { services, caller }) => {
-    const { config } = services;
-    const key = request.headers.get('idempotency-key');
-    const parsedKey = key === null ? undefined : idempotencyKey.safeParse(key);
-    if (parsedKey?.success === false) {
-      throw new ValidationError('The Idempotency-Key header is invalid', [
-        { path: 'Idempotency-Key', message: 'must be 1-200 visible ASCII characters' },
-      ]);
-    }
-    const schema = batchJobRequestSchema({
-      maxItems: config.BATCH_MAX_ITEMS,
-      maxItemChars: config.BATCH_MAX_ITEM_CHARS,
-    });
-    const body = await readJsonBody(request, schema, config.BATCH_MAX_BODY_BYTES);
-    const job = await services.batch.submit(
-      caller,
-      body,
-      parsedKey?.success === true ? { idempotencyKey: parsedKey.data } : {},
-    );
+  tag: 'batch',
+  summary: 'Submits a batch job: each item is extracted into JSON that conforms to the schema',
+  description:
+    'Accepted (202) once every item is queued. Repeating a submission with the same Idempotency-Key and body finds the same job.',
+  request: {
+    headers: idempotencyHeaders,
+    body: batchJobRequestBody,
+    maxBodyBytes: (config: AppConfig) => config.BATCH_MAX_BODY_BYTES,
+  },
+  responses: {
+    202: { ...jsonResponse('Accepted', batchJobAcceptedSchema), headers: headerRefs('Location') },
+    400: errorResponse(
+      'The body is not valid JSON (invalid_json), breaks the schema (validation_error), its schema is not a usable JSON Schema (invalid_schema), or the Idempotency-Key is malformed',
+    ),
+    409: errorResponse('The Idempotency-Key (or job id) was used for a different submission (conflict)'),
+    413: errorResponse('The body is larger than BATCH_MAX_BODY_BYTES (default 10 MiB) (payload_too_large)'),
+    415: bodyErrors[415],
+    ...storageErrors,
+  },
+  handle: async ({ headers, body }, { services, caller }) => {
+    const key = headers['Idempotency-Key'];
+    const job = await services.batch.submit(caller, body, key === undefined ? {} : { idempotencyKey: key });
     return {
       status: 202,
       headers: { Location: `/api/batch-jobs/${job.jobId}` },

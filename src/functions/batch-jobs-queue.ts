@@ -1,6 +1,6 @@
 import { batchJobMessageSchema } from '../shared/batch/batch-messages';
 import { ensureError } from '../shared/errors';
-import { defineQueueFunction } from '../shared/hosting/function-definition';
+import { defineQueueFunction } from '../shared/hosting/queue-function';
 import { nestsDeeperThan } from '../shared/http/json-depth';
 import { poisonQueueOf, queueNames } from '../shared/storage-names';
 

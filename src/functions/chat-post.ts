@@ -1,25 +1,43 @@
-import { chatRequestSchema } from '../shared/chat/chat-request';
-import { defineHttpFunction } from '../shared/hosting/function-definition';
+import { defineHttpFunction } from '../shared/hosting/http-function';
+import { chatResponseSchema } from '../shared/http/api-contract/chat-schemas';
+import { chatRequestBody } from '../shared/http/api-contract/request-schemas';
+import { chatTurnErrors, JSON_MEDIA_TYPE, SSE_MEDIA_TYPE } from '../shared/http/api-contract/responses';
+import { chatStreamEventSchema } from '../shared/http/api-contract/stream-schemas';
 import { toChatResponse } from '../shared/http/chat-response';
-import { readJsonBody } from '../shared/http/read-json-body';
 import { streamChatTurn } from '../shared/http/stream-chat-turn';
 import { toServerSentEvents } from '../shared/http/stream-protocols';
 
 /**
- * POST /api/chat: one chat turn with tools. JSON (seed 000 fields and the AI Chat Protocol's), or
- * Server-Sent Events with `"stream": true` or `Accept: text/event-stream`.
+ * POST /api/chat: one chat turn with tools. JSON (`intent`, `answer_md`, `actions_result`, and the AI Chat
+ * Protocol's `message`, `context`, `sessionState`), or Server-Sent Events with `"stream": true` or
+ * `Accept: text/event-stream`.
  */
 export const chatPost = defineHttpFunction({
   name: 'chat',
   route: 'chat',
   methods: ['POST'],
-  handle: async (request, { services, log, caller, correlationId }) => {
-    const schema = chatRequestSchema({ maxMessageChars: services.config.CHAT_MAX_MESSAGE_CHARS });
-    const body = await readJsonBody(request, schema, services.config.HTTP_MAX_BODY_BYTES);
-    const wantsEvents =
-      body.stream === true || (request.headers.get('accept') ?? '').includes('text/event-stream');
+  tag: 'chat',
+  summary: 'One chat turn with tools, as JSON or as Server-Sent Events',
+  description:
+    'Answers JSON, or text/event-stream when the body has `"stream": true` or the request sends `Accept: text/event-stream`. ' +
+    'A stream is one `data: <ChatStreamEvent JSON>` event per piece: metadata first, then tool_call, tool_result and chunk events as they happen, and done (or error) last. ' +
+    'A failure before the stream starts is an ordinary error response.',
+  request: { body: chatRequestBody },
+  responses: {
+    200: {
+      description:
+        'The answer. As text/event-stream, each `data:` line of the body carries one ChatStreamEvent (the schema describes one event, not the whole body).',
+      content: {
+        [JSON_MEDIA_TYPE]: { schema: chatResponseSchema },
+        [SSE_MEDIA_TYPE]: { schema: chatStreamEventSchema },
+      },
+    },
+    ...chatTurnErrors,
+  },
+  handle: async ({ body }, { services, log, caller, correlationId, request }) => {
     const context = { caller, log, correlationId };
-    if (!wantsEvents) return { jsonBody: toChatResponse(await services.chat.answer(body, context)) };
+    if (body.stream !== true && !request.accept.includes('text/event-stream'))
+      return { jsonBody: toChatResponse(await services.chat.answer(body, context)) };
     return streamChatTurn(services.chat, body, context, {
       encode: toServerSentEvents,
       contentType: 'text/event-stream; charset=utf-8',

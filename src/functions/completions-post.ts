@@ -1,14 +1,24 @@
-import { completionsRequestSchema } from '../shared/completions/completions-service';
-import { defineHttpFunction } from '../shared/hosting/function-definition';
-import { readJsonBody } from '../shared/http/read-json-body';
+import { defineHttpFunction } from '../shared/hosting/http-function';
+import { completionsAnswerSchema } from '../shared/http/api-contract/completions-schemas';
+import { completionsRequestBody } from '../shared/http/api-contract/request-schemas';
+import { bodyErrors, jsonResponse, modelErrors } from '../shared/http/api-contract/responses';
 
-/** POST /api/completions: one prompt, one answer (seed 001). */
+/**
+ * POST /api/completions: one prompt, one answer, with the character and token counts of both (the
+ * classic completions API single-page apps were built against).
+ */
 export const completionsPost = defineHttpFunction({
   name: 'completions',
   route: 'completions',
   methods: ['POST'],
-  handle: async (request, { services }) => {
-    const body = await readJsonBody(request, completionsRequestSchema, services.config.HTTP_MAX_BODY_BYTES);
-    return { jsonBody: await services.completions.complete(body) };
+  tag: 'chat',
+  summary: 'One prompt, one answer, with character and token counts',
+  request: { body: completionsRequestBody },
+  responses: {
+    200: jsonResponse('The answer', completionsAnswerSchema),
+    ...modelErrors,
+    413: bodyErrors[413],
+    415: bodyErrors[415],
   },
+  handle: async ({ body }, { services }) => ({ jsonBody: await services.completions.complete(body) }),
 });

@@ -1,11 +1,19 @@
 import { describeConfig } from '../shared/config/describe-config';
-import { defineHttpFunction } from '../shared/hosting/function-definition';
+import { defineHttpFunction } from '../shared/hosting/http-function';
+import { configInfoSchema } from '../shared/http/api-contract/config-schemas';
+import { jsonResponse } from '../shared/http/api-contract/responses';
 
-/** GET /api/config/info: each setting's value and source; secrets only as set or not. */
+/**
+ * GET /api/config/info: each setting's value and where it came from (environment, local settings file,
+ * default); a secret only as set or not, never its value.
+ */
 export const configInfoGet = defineHttpFunction({
   name: 'config-info',
   route: 'config/info',
   methods: ['GET'],
-  handle: (_request, { services }) =>
+  tag: 'operations',
+  summary: "Each setting's value and source; secrets only as set or not",
+  responses: { 200: jsonResponse('One entry per setting', configInfoSchema) },
+  handle: (_input, { services }) =>
     Promise.resolve({ jsonBody: describeConfig(services.config, services.provenance) }),
 });

@@ -1,8 +1,7 @@
-import { z } from 'zod';
-
-import { defineHttpFunction } from '../shared/hosting/function-definition';
-
-const query = z.object({ deep: z.enum(['true', 'false', '1', '0']).optional() });
+import { defineHttpFunction } from '../shared/hosting/http-function';
+import { healthReportSchema } from '../shared/http/api-contract/health-schemas';
+import { healthQuery } from '../shared/http/api-contract/request-schemas';
+import { jsonResponse } from '../shared/http/api-contract/responses';
 
 /** GET /api/health[?deep=true]: liveness, and with deep=true each dependency's status and latency. */
 export const healthGet = defineHttpFunction({
@@ -10,10 +9,15 @@ export const healthGet = defineHttpFunction({
   route: 'health',
   methods: ['GET'],
   anonymous: true,
-  handle: async (request, { services, log }) => {
-    const parsed = query.safeParse({ deep: request.query.get('deep') ?? undefined });
-    const deep = parsed.success && (parsed.data.deep === 'true' || parsed.data.deep === '1');
-    const report = await services.health.check(deep);
+  tag: 'operations',
+  summary: 'Liveness, and with deep=true the status and latency of each dependency',
+  request: { query: healthQuery },
+  responses: {
+    200: jsonResponse('Healthy', healthReportSchema),
+    503: jsonResponse('A dependency failed a deep check (the same report)', healthReportSchema),
+  },
+  handle: async ({ query }, { services, log }) => {
+    const report = await services.health.check(query.deep === 'true' || query.deep === '1');
     // The route is anonymous: a failing dependency's error text goes to the log, not to the caller.
     const checks =
       report.checks === undefined

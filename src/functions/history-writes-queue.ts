@@ -1,7 +1,7 @@
 import { ValidationError } from '../shared/errors';
 import { turnRecordSchema } from '../shared/history/turn-record';
-import { defineQueueFunction } from '../shared/hosting/function-definition';
 import { hostQueueSettings } from '../shared/hosting/host-settings';
+import { defineQueueFunction } from '../shared/hosting/queue-function';
 import { queueNames } from '../shared/storage-names';
 
 /**

@@ -1,6 +1,8 @@
+import { z } from 'zod';
+
 import { MethodNotAllowedError, NotFoundError } from '../shared/errors';
 import type { FunctionDefinition } from '../shared/hosting/function-definition';
-import { defineHttpFunction } from '../shared/hosting/function-definition';
+import { defineCatchAllFunction } from '../shared/hosting/http-function';
 import { RouteTable } from '../shared/http/route-table';
 
 const ALL_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
@@ -22,14 +24,13 @@ export function createNotFoundFunction(definitions: () => readonly FunctionDefin
     }
     return routes;
   };
-  return defineHttpFunction({
+  return defineCatchAllFunction({
     name: 'not-found',
     route: '{*path}',
     methods: ALL_METHODS,
-    anonymous: true,
-    handle: (request) => {
-      const path = `/${request.params.path ?? ''}`;
-      const { found, allowed } = table().match(path, request.method);
+    request: { params: z.object({ path: z.string().optional() }) },
+    handle: ({ params }, { request }) => {
+      const { found, allowed } = table().match(`/${params.path ?? ''}`, request.method);
       if (found === undefined && allowed.length > 0) throw new MethodNotAllowedError(request.method, allowed);
       throw new NotFoundError(`No endpoint serves ${request.method} ${new URL(request.url).pathname}`);
     },

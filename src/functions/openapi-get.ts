@@ -1,6 +1,11 @@
 import type { FunctionDefinition } from '../shared/hosting/function-definition';
-import { defineHttpFunction } from '../shared/hosting/function-definition';
-import { buildOpenApiDocument, type OpenApiDocument } from '../shared/http/api-contract/openapi-document';
+import { defineHttpFunction } from '../shared/hosting/http-function';
+import {
+  buildOpenApiDocument,
+  type OpenApiDocument,
+  openApiDocumentSchema,
+} from '../shared/http/api-contract/openapi-document';
+import { jsonResponse } from '../shared/http/api-contract/responses';
 
 /**
  * GET /api/openapi.json: the OpenAPI 3.1 document of every HTTP function in the table, built once per
@@ -14,6 +19,9 @@ export function createOpenApiFunction(definitions: () => readonly FunctionDefini
     route: 'openapi.json',
     methods: ['GET'],
     anonymous: true,
+    tag: 'operations',
+    summary: 'This document',
+    responses: { 200: jsonResponse('The OpenAPI 3.1 document of this API', openApiDocumentSchema) },
     handle: () => {
       document ??= buildOpenApiDocument(definitions());
       return Promise.resolve({ jsonBody: document });

@@ -11,6 +11,7 @@ import ts from 'typescript';
 import { repoRoot } from '../support/test-stack';
 
 const SHARED = join(repoRoot, 'src', 'shared');
+const LONG_FILE_REASON = /Longer than 200 lines because/;
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
@@ -76,6 +77,8 @@ function loops(graph: Map<string, Map<string, string>>): string[][] {
   return found;
 }
 
+const lineCount = (file: string) => readFileSync(file, 'utf8').trimEnd().split('\n').length;
+
 describe('the structure of src/', () => {
   it('when the folders of src/shared import each other, then no folders import each other in a loop', () => {
     const graph = folderGraph();
@@ -90,5 +93,13 @@ describe('the structure of src/', () => {
     );
     expect(described).toEqual([]);
     expect(graph.size).toBeGreaterThan(10); // the graph was read at all
+  });
+
+  it('when a module of src is over 200 lines, then its first lines say why', () => {
+    const unexplained = sourceFiles(join(repoRoot, 'src'))
+      .filter((file) => lineCount(file) > 200)
+      .filter((file) => !LONG_FILE_REASON.test(readFileSync(file, 'utf8').split('\n').slice(0, 8).join('\n')))
+      .map((file) => `${relative(repoRoot, file)} (${lineCount(file)} lines)`);
+    expect(unexplained).toEqual([]);
   });
 });

@@ -80,6 +80,11 @@ export function loadConfig(sources: RawSources = readSources()): LoadedConfig {
   return { values, provenance };
 }
 
+/** Every setting at its default (unset ones undefined): what the OpenAPI document shows as limits. */
+export function defaultConfig(): AppConfig {
+  return parseSettings(settings, { env: {}, file: {}, dotenv: {} }).values;
+}
+
 /** Rules that span settings, and what is required. */
 function crossChecks(config: AppConfig): string[] {
   const problems: string[] = [];

@@ -1,5 +1,18 @@
 import fc from 'fast-check';
+import { z } from 'zod';
 
+import { functionDefinitions } from '../../../src/functions';
+import { defaultConfig } from '../../../src/shared/config/load-config';
+import type { AppConfig } from '../../../src/shared/config/settings';
+import type { HttpFunctionDefinition } from '../../../src/shared/hosting/function-definition';
+import { toOpenApiPath } from '../../../src/shared/http/api-contract/openapi-document';
+import {
+  healthQuery,
+  idempotencyHeaders,
+  pagingQuery,
+} from '../../../src/shared/http/api-contract/request-schemas';
+import { SSE_MEDIA_TYPE } from '../../../src/shared/http/api-contract/responses';
+import { bodySchemaOf } from '../../../src/shared/http/route-contract';
 import type { BodyRoute } from './bodies';
 import { notFoundRoute } from './not-found';
 import { describe } from './request';
@@ -15,7 +28,7 @@ import {
   shortHostileString,
 } from './values';
 
-const healthQuery: fc.Arbitrary<Paging> = fc.oneof(
+const healthQueryVariants: fc.Arbitrary<Paging> = fc.oneof(
   fc
     .constantFrom('', '?deep=true', '?deep=1', '?deep=false', '?deep=0', '?deep=true&deep=false', '?deep=')
     .map((query) => ({ query, valid: true })),
@@ -28,87 +41,109 @@ const healthQuery: fc.Arbitrary<Paging> = fc.oneof(
 /** Queries the route ignores. */
 const anyQuery: fc.Arbitrary<Paging> = junkQuery.map((query) => ({ query, valid: true }));
 
-/** One arbitrary per HTTP function of the app, by function name (see src/functions/index.ts). */
+/** Valid bodies by the body schema's id; a route without one here uses the `examples` of its schema. */
+const VALID_BODIES: Readonly<Record<string, fc.Arbitrary<Record<string, unknown>>>> = {
+  ChatRequest: chatBody,
+  CompletionsRequest: completionsBody,
+  BatchJobRequest: batchBody,
+};
+
+/** The settings the abuse host runs with, for routes whose limits are settings. */
+const limits: AppConfig = { ...defaultConfig(), ...ABUSE_LIMITS };
+
+/** The ids of the owner's resources, by the first segment of their routes. */
+const ownedIds = (fixtures: AbuseFixtures): Readonly<Record<string, string>> => ({
+  conversations: fixtures.conversationId,
+  'batch-jobs': fixtures.jobId,
+});
+
+/**
+ * One arbitrary per HTTP function of the app, by function name, derived from the table in
+ * src/functions/index.ts: each route's declared contract says what it reads (path ids, paging, headers, a
+ * body and its schema) and what it answers, so a new route is fuzzed without a line here.
+ */
 export function hostileRequestsByFunction(
   fixtures: AbuseFixtures,
 ): Record<string, fc.Arbitrary<HostileRequest>> {
-  const chat: BodyRoute = {
-    valid: chatBody,
-    fields: [
-      'message',
-      'messages',
-      'conversationId',
-      'temperature',
-      'maxTokens',
-      'model',
-      'context',
-      'sessionState',
-      'stream',
-    ],
-    freeFields: ['sessionState'],
-    maxBytes: ABUSE_LIMITS.HTTP_MAX_BODY_BYTES,
-    success: [200],
-  };
-  const acceptHeader = fc.option(
-    fc.constantFrom('text/event-stream', 'application/json', '*/*', 'text/event-stream;q=0'),
-    {
-      nil: undefined,
-    },
+  return Object.fromEntries(
+    functionDefinitions
+      .filter((definition): definition is HttpFunctionDefinition => definition.kind === 'http')
+      .map((definition) => [definition.name, hostileRequestsFor(definition, fixtures)]),
   );
-  return {
-    health: getRoute('/api/health', healthQuery, fixtures, true),
-    'config-info': getRoute('/api/config/info', anyQuery, fixtures),
-    openapi: getRoute('/api/openapi.json', anyQuery, fixtures, true),
-    chat: postRoute('/api/chat', chat, fixtures, acceptHeader),
-    'chat-stream': postRoute('/api/chat/stream', chat, fixtures),
-    completions: postRoute(
-      '/api/completions',
-      {
-        valid: completionsBody,
-        fields: ['prompt', 'temperature', 'maxTokens'],
-        maxBytes: ABUSE_LIMITS.HTTP_MAX_BODY_BYTES,
-        success: [200],
-      },
-      fixtures,
-    ),
-    'conversations-list': getRoute('/api/conversations', paging, fixtures),
-    'conversations-get': idRoute(
-      'GET',
-      (id) => `/api/conversations/${id}`,
-      fixtures.conversationId,
-      fixtures,
-      [200],
-      true,
-    ),
-    'conversations-delete': idRoute(
-      'DELETE',
-      (id) => `/api/conversations/${id}`,
-      fixtures.conversationId,
-      fixtures,
-      undefined,
-      false,
-    ),
-    'batch-jobs-post': batchPost(fixtures),
-    'batch-jobs-get': idRoute('GET', (id) => `/api/batch-jobs/${id}`, fixtures.jobId, fixtures, [200], false),
-    'batch-jobs-results-get': idRoute(
-      'GET',
-      (id) => `/api/batch-jobs/${id}/results`,
-      fixtures.jobId,
-      fixtures,
-      [200],
-      true,
-    ),
-    'not-found': notFoundRoute(fixtures),
-  };
 }
 
-function batchPost(fixtures: AbuseFixtures) {
-  const route: BodyRoute = {
-    valid: batchBody,
-    fields: ['items', 'schema', 'instructions', 'name'],
-    maxBytes: ABUSE_LIMITS.BATCH_MAX_BODY_BYTES,
-    success: [202, 409],
-  };
+function hostileRequestsFor(definition: HttpFunctionDefinition, fixtures: AbuseFixtures) {
+  const { contract } = definition;
+  if (contract === undefined) return notFoundRoute(fixtures);
+  const { request, responses } = contract;
+  const method = definition.methods[0] ?? 'GET';
+  const path = toOpenApiPath(definition.route);
+  const successes = Object.keys(responses)
+    .map(Number)
+    .filter((status) => (status >= 200 && status < 300) || status === 409);
+  if (request.body !== undefined) {
+    const body = bodySchemaOf(request.body, limits);
+    const route: BodyRoute = {
+      valid: validBodies(definition.name, body),
+      fields: body instanceof z.ZodObject ? Object.keys(body.shape) : [],
+      freeFields: body instanceof z.ZodObject ? freeFieldsOf(body) : [],
+      maxBytes: request.maxBodyBytes?.(limits) ?? limits.HTTP_MAX_BODY_BYTES,
+      success: successes,
+    };
+    const streams = Object.values(responses).some(
+      (response) => response.content?.[SSE_MEDIA_TYPE] !== undefined,
+    );
+    const base = postRoute(path, route, fixtures, streams ? acceptHeader : undefined);
+    return request.headers === idempotencyHeaders ? withIdempotencyKey(base) : base;
+  }
+  const withPaging = request.query === pagingQuery;
+  if (request.params !== undefined) {
+    const [resource = ''] = definition.route.split('/');
+    return idRoute(
+      method,
+      (id) => path.replace(/\{id\}/, id),
+      ownedIds(fixtures)[resource],
+      fixtures,
+      method === 'DELETE' ? undefined : successes,
+      withPaging,
+    );
+  }
+  const query = withPaging ? paging : request.query === healthQuery ? healthQueryVariants : anyQuery;
+  return getRoute(path, query, fixtures, definition.anonymous);
+}
+
+const acceptHeader = fc.option(
+  fc.constantFrom('text/event-stream', 'application/json', '*/*', 'text/event-stream;q=0'),
+  { nil: undefined },
+);
+
+/** Fields that take any JSON value (a huge one is still valid). */
+function freeFieldsOf(body: z.ZodObject): string[] {
+  return Object.entries(body.shape)
+    .filter(
+      ([, field]) =>
+        field instanceof z.ZodUnknown ||
+        (field instanceof z.ZodOptional && field.unwrap() instanceof z.ZodUnknown),
+    )
+    .map(([name]) => name);
+}
+
+function validBodies(name: string, body: z.ZodType): fc.Arbitrary<Record<string, unknown>> {
+  const id = body.meta()?.id;
+  const known = id === undefined ? undefined : VALID_BODIES[id];
+  if (known !== undefined) return known;
+  const examples = z.array(z.record(z.string(), z.unknown())).catch([]).parse(body.meta()?.examples);
+  const valid = examples.filter((example) => body.safeParse(example).success);
+  if (valid.length === 0) {
+    throw new Error(
+      `${name}: give its body schema valid \`examples\` in .meta(), so the abuse tests can start from one`,
+    );
+  }
+  return fc.constantFrom(...valid);
+}
+
+/** An Idempotency-Key header on some requests: absent, valid, or malformed (then 400 unless 401 comes first). */
+function withIdempotencyKey(requests: fc.Arbitrary<HostileRequest>) {
   const key = fc.oneof(
     { weight: 3, arbitrary: fc.constant(undefined) },
     fc.stringMatching(/^[\x21-\x7e]{1,200}$/).map((value) => ({ value, valid: true })),
@@ -116,7 +151,7 @@ function batchPost(fixtures: AbuseFixtures) {
       .filter((value) => !/^[\x21-\x7e]{1,200}$/.test(httpTrim(value)))
       .map((value) => ({ value, valid: false })),
   );
-  return fc.tuple(postRoute('/api/batch-jobs', route, fixtures), key).map(([base, idempotency]) => {
+  return fc.tuple(requests, key).map(([base, idempotency]) => {
     if (idempotency === undefined) return base;
     const invalidKey = !idempotency.valid && base.expected?.[0] !== 401;
     const summary = {

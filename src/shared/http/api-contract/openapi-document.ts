@@ -2,6 +2,8 @@ import { OpenApiGeneratorV31, OpenAPIRegistry, type RouteConfig } from '@asteaso
 import { z } from 'zod';
 
 import { appInfo } from '../../app-info';
+import { defaultConfig } from '../../config/load-config';
+import { bodySchemaOf, type RouteContract } from '../route-contract';
 import { requestIdHeaders } from './request-schemas';
 import {
   type ApiResponse,
@@ -12,7 +14,6 @@ import {
   otherErrors,
   unauthorized,
 } from './responses';
-import { type RouteContract, routeContracts } from './route-contracts';
 import { authDescription, callerSecurity, securitySchemes } from './security-schemes';
 
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
@@ -24,9 +25,20 @@ export type DocumentedFunction =
       readonly name: string;
       readonly route: string;
       readonly methods: readonly string[];
+      readonly anonymous: boolean;
+      readonly contract: RouteContract | undefined;
     }
   | { readonly kind: 'queue' };
 type HttpFunctionDefinition = Extract<DocumentedFunction, { kind: 'http' }>;
+
+/** The schema of this document's own route. */
+export const openApiDocumentSchema = z
+  .looseObject({
+    openapi: z.string().regex(/^3\.1\.\d+$/),
+    info: z.looseObject({ title: z.string(), version: z.string() }),
+    paths: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'OpenApiDocument', description: 'This OpenAPI 3.1 document' });
 
 /** host.json's extensions.http.routePrefix: every HTTP route is served under it. */
 export const ROUTE_PREFIX = '/api';
@@ -61,8 +73,9 @@ const TAGS = [
 
 /**
  * The OpenAPI 3.1 document of every HTTP function in `definitions` (the table in src/functions), built by
- * zod-to-openapi from the zod schemas the handlers validate with and the response schemas of this folder.
- * Throws when a function has no entry in `routeContracts`, or an entry has no function.
+ * zod-to-openapi from the contract each function declares: the schemas its wrapper validates with (bodies
+ * whose limits are settings, with the defaults) and its responses. Throws when a function other than the
+ * catch-all has no contract, or its route and its path parameters disagree.
  *
  * @example
  * const document = buildOpenApiDocument(functionDefinitions);
@@ -77,26 +90,22 @@ export function buildOpenApiDocument(definitions: readonly DocumentedFunction[])
     registry.registerComponent('headers', name, header);
   }
 
-  const documented = new Set<string>();
+  const defaults = defaultConfig();
   for (const definition of definitions) {
     if (definition.kind !== 'http' || isCatchAll(definition)) continue;
-    const contract = routeContracts[definition.name];
+    const { contract } = definition;
     if (contract === undefined) {
       throw new Error(
-        `The HTTP function '${definition.name}' (${definition.methods.join(', ')} ${toOpenApiPath(definition.route)}) has no entry in routeContracts (src/shared/http/api-contract/route-contracts.ts)`,
+        `The HTTP function '${definition.name}' (${definition.methods.join(', ')} ${toOpenApiPath(definition.route)}) declares no contract (tag, summary, request and responses in its defineHttpFunction)`,
       );
     }
     checkPathParameters(definition, contract);
-    documented.add(definition.name);
     for (const method of definition.methods) {
       const operationId =
         definition.methods.length === 1 ? definition.name : `${definition.name}-${method.toLowerCase()}`;
-      registry.registerPath(toRouteConfig(definition, method, contract, operationId));
+      registry.registerPath(toRouteConfig(definition, method, contract, operationId, defaults));
     }
   }
-  const stale = Object.keys(routeContracts).filter((name) => !documented.has(name));
-  if (stale.length > 0)
-    throw new Error(`routeContracts has entries for no HTTP function: ${stale.join(', ')}`);
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
@@ -118,10 +127,10 @@ export function buildOpenApiDocument(definitions: readonly DocumentedFunction[])
 
 function checkPathParameters(definition: HttpFunctionDefinition, contract: RouteContract): void {
   const inRoute = [...definition.route.matchAll(/\{([A-Za-z_]\w*)/g)].map((match) => match[1]).sort();
-  const inContract = Object.keys(contract.params?.shape ?? {}).sort();
+  const inContract = Object.keys(contract.request.params?.shape ?? {}).sort();
   if (inRoute.join() !== inContract.join()) {
     throw new Error(
-      `routeContracts['${definition.name}'] documents path parameters [${inContract.join(', ')}] but its route '${definition.route}' has [${inRoute.join(', ')}]`,
+      `The contract of '${definition.name}' declares path parameters [${inContract.join(', ')}] but its route '${definition.route}' has [${inRoute.join(', ')}]`,
     );
   }
 }
@@ -131,12 +140,15 @@ function toRouteConfig(
   method: string,
   contract: RouteContract,
   operationId: string,
+  defaults: Parameters<typeof bodySchemaOf>[1],
 ): RouteConfig {
+  const { params, query, headers, body: bodySource } = contract.request;
+  const body = bodySource === undefined ? undefined : bodySchemaOf(bodySource, defaults);
   const verb = Object.entries(METHODS).find(([name]) => name === method)?.[1];
   if (verb === undefined) throw new Error(`${definition.name}: the method ${method} cannot be documented`);
   const responses: Record<string, ApiResponse> = {
-    ...(contract.body === undefined ? {} : bodyErrors),
-    ...(contract.anonymous === true ? {} : { 401: unauthorized }),
+    ...(body === undefined ? {} : bodyErrors),
+    ...(definition.anonymous ? {} : { 401: unauthorized }),
     ...contract.responses,
     default: otherErrors,
   };
@@ -147,14 +159,14 @@ function toRouteConfig(
     tags: [contract.tag],
     summary: contract.summary,
     ...(contract.description === undefined ? {} : { description: contract.description }),
-    ...(contract.anonymous === true ? { security: [] } : {}),
+    ...(definition.anonymous ? { security: [] } : {}),
     request: {
-      ...(contract.params === undefined ? {} : { params: contract.params }),
-      ...(contract.query === undefined ? {} : { query: contract.query }),
-      headers: z.object({ ...requestIdHeaders.shape, ...contract.headers?.shape }),
-      ...(contract.body === undefined
+      ...(params === undefined ? {} : { params }),
+      ...(query === undefined ? {} : { query }),
+      headers: z.object({ ...requestIdHeaders.shape, ...headers?.shape }),
+      ...(body === undefined
         ? {}
-        : { body: { required: true, content: { [JSON_MEDIA_TYPE]: { schema: contract.body } } } }),
+        : { body: { required: true, content: { [JSON_MEDIA_TYPE]: { schema: body } } } }),
     },
     responses: Object.fromEntries(
       Object.entries(responses).map(([status, response]) => [

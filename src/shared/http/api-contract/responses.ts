@@ -83,3 +83,23 @@ export const unauthorized = errorResponse('No valid caller for AUTH_MODE (unauth
 export const otherErrors = errorResponse(
   'Any other failure; 500 is masked as internal_error (the log has the cause)',
 );
+
+/** An id route's 404: unknown, malformed and another user's ids are all the same answer. */
+export const notFound = (what: string) =>
+  errorResponse(`No such ${what} for this caller: unknown, malformed or another user's (not_found)`);
+
+export const invalidPaging = errorResponse(
+  'pageSize is not 1-100 (validation_error) or the continuation token was not issued by this API (invalid_continuation_token)',
+);
+
+/** What a chat turn (JSON, Server-Sent Events or JSON Lines) may answer besides its 200. */
+export const chatTurnErrors = {
+  ...modelErrors,
+  404: notFound('conversation (conversationId or sessionState.conversationId)'),
+  413: bodyErrors[413],
+  415: bodyErrors[415],
+  503: errorResponse(
+    'The model is busy or down after the retry budget (model_busy, model_unavailable), or Cosmos DB is unavailable (storage_unavailable)',
+    'Retry-After',
+  ),
+} as const;
