@@ -1,20 +1,22 @@
 import { batchSliceSchema } from '../shared/batch/batch-messages';
+import { ValidationError } from '../shared/errors';
 import { hostQueueSettings } from '../shared/hosting/host-settings';
 import { defineQueueFunction } from '../shared/hosting/queue-function';
 import { poisonQueueOf, queueNames } from '../shared/storage-names';
 
-/** batch-items-poison: records the items of a message the host gave up on as failed, with their last error. */
+/**
+ * batch-items-poison: the slices the host gave up on. Each of their items without a result is recorded as
+ * failed with its last error, so the job still completes and nothing disappears silently. Like any queue
+ * function's, an unreadable message goes to the next poison queue (batch-items-poison-poison).
+ */
 export const batchItemsPoisonQueue = defineQueueFunction({
   name: 'batch-items-poison',
   queueName: poisonQueueOf(queueNames.batchItems),
+  messageName: 'batch-items',
   handle: async (message, { services, log }) => {
     const slice = batchSliceSchema.safeParse(message);
-    if (!slice.success) {
-      log.error('unreadable message in batch-items-poison left as handled', {
-        reason: slice.error.issues[0]?.message,
-      });
-      return;
-    }
+    if (!slice.success)
+      throw new ValidationError(`not a batch-items message: ${slice.error.issues[0]?.message ?? 'invalid'}`);
     await services.batchItems.recordPoisoned(slice.data, log, hostQueueSettings().maxDequeueCount);
   },
 });

@@ -5,7 +5,8 @@ import { jsonResponse } from '../shared/http/api-contract/responses';
 
 /**
  * GET /api/config/info: each setting's value and where it came from (environment, local settings file,
- * default); a secret only as set or not, never its value.
+ * default); a secret only as set or not, never its value. The settings are the table of
+ * src/shared/config/settings.ts, parsed once at cold start.
  */
 export const configInfoGet = defineHttpFunction({
   name: 'config-info',

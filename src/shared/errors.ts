@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 
 /**
- * The one error tree. Services throw these; `toErrorResponse` (shared/http) maps them to HTTP.
+ * The one error tree. Services throw these; `toErrorResponse` (shared/http) maps them to HTTP, and the
+ * queue-function wrapper reads `retryable` to retry a delivery or poison it at once.
  * Anything else is an unknown error: logged with the correlation id, answered as a masked 500.
  */
 export interface ErrorDetail {
@@ -11,6 +12,12 @@ export interface ErrorDetail {
 }
 
 export class AppError extends Error {
+  /**
+   * Whether the same work may succeed if tried again: decided here, where the error is made (a timeout,
+   * a rate limit, a dependency down: yes; a bad input, a conflict, a missing resource: never).
+   */
+  readonly retryable: boolean;
+
   constructor(
     readonly status: number,
     readonly code: string,
@@ -18,9 +25,11 @@ export class AppError extends Error {
     readonly details?: readonly ErrorDetail[],
     /** Extra response headers, e.g. Retry-After. */
     readonly headers: Readonly<Record<string, string>> = {},
+    retryable: boolean = status === 408 || status === 429 || status >= 500,
   ) {
     super(message);
     this.name = new.target.name;
+    this.retryable = retryable;
   }
 }
 
@@ -107,6 +116,14 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+/**
+ * Whether a failure may pass on another try. An error of the tree says so itself; anything else is a
+ * failure nobody classified (a network error, a bug), which the queue's bounded redelivery may as well try.
+ */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof AppError ? error.retryable : true;
 }
 
 /** Normalises anything thrown into an Error, once. */

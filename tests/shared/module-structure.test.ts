@@ -11,6 +11,7 @@ import ts from 'typescript';
 import { repoRoot } from '../support/test-stack';
 
 const SHARED = join(repoRoot, 'src', 'shared');
+const FUNCTIONS = join(repoRoot, 'src', 'functions');
 const LONG_FILE_REASON = /Longer than 200 lines because/;
 
 function sourceFiles(folder: string): string[] {
@@ -101,5 +102,14 @@ describe('the structure of src/', () => {
       .filter((file) => !LONG_FILE_REASON.test(readFileSync(file, 'utf8').split('\n').slice(0, 8).join('\n')))
       .map((file) => `${relative(repoRoot, file)} (${lineCount(file)} lines)`);
     expect(unexplained).toEqual([]);
+  });
+
+  it('when src/functions holds a trigger, then the file is 20-60 lines', () => {
+    const sizes = sourceFiles(FUNCTIONS).map((file) => ({
+      file: relative(repoRoot, file),
+      lines: lineCount(file),
+    }));
+    expect(sizes.filter(({ lines }) => lines < 20 || lines > 60)).toEqual([]);
+    expect(sizes.length).toBeGreaterThan(10);
   });
 });

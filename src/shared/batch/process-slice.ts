@@ -117,8 +117,8 @@ async function processItem(
         deps.limiter.rateLimited(wait);
         if (wait > WAIT_IN_PROCESS_MS || attempt >= ATTEMPTS_PER_DELIVERY)
           return { done: false, deferMs: wait };
-      } else if (error instanceof AppError && error.status === 400) {
-        // The model refused this input (content filter, too long): a final outcome for the item.
+      } else if (error instanceof AppError && !error.retryable) {
+        // The model refused this input (content filter, too long): it never will, a final outcome for the item.
         extraction = { ok: false, error: `${error.code}: ${error.message}`, exchange: [] };
       } else {
         throw error; // the queue's redelivery is the one retry layer for other failures

@@ -1,0 +1,64 @@
+import type { InvocationContext } from '@azure/functions';
+
+import type { Services } from '../../src/shared/composition/services';
+import { defaultConfig } from '../../src/shared/config/load-config';
+import { createLogger } from '../../src/shared/logging/logger';
+
+/** A message a fake queue received. */
+export interface SentMessage {
+  readonly queue: string;
+  readonly payload: unknown;
+  readonly delayMs?: number;
+}
+
+/**
+ * Services for a function wrapper under test: the default settings, a logger that keeps its lines, an
+ * anonymous-friendly caller and a queue that records what is sent; `overrides` supply the services the
+ * handler under test calls. A member nobody supplied throws when used, so a test cannot lean on it silently.
+ */
+export function fakeServices(overrides: Partial<Services> = {}): {
+  services: Services;
+  lines: string[];
+  sent: SentMessage[];
+} {
+  const lines: string[] = [];
+  const sent: SentMessage[] = [];
+  const base: Partial<Services> = {
+    config: defaultConfig(),
+    logger: () =>
+      createLogger({
+        level: 'debug',
+        format: 'text',
+        redact: (text) => text,
+        sink: (_level, line) => lines.push(line),
+      }),
+    resolveCaller: () => Promise.resolve({ userId: 'test-user' }),
+    sendToQueue: (queue, payload, options) => {
+      sent.push({ queue, payload, ...(options?.delayMs === undefined ? {} : { delayMs: options.delayMs }) });
+      return Promise.resolve();
+    },
+    ...overrides,
+  };
+  const services = new Proxy(base, {
+    get(target, name: string) {
+      if (name in target) return target[name as keyof Services];
+      throw new Error(`the fake services have no ${name}`);
+    },
+  }) as Services;
+  return { services, lines, sent };
+}
+
+/** An invocation context as the host gives one to a queue trigger. */
+export function queueContext(dequeueCount = 1): InvocationContext {
+  return {
+    invocationId: 'invocation-1',
+    functionName: 'test',
+    triggerMetadata: { dequeueCount, id: 'message-1' },
+    log: () => undefined,
+    trace: () => undefined,
+    debug: () => undefined,
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+  } as unknown as InvocationContext;
+}
