@@ -20,7 +20,7 @@ const items = Array.from(
 /**
  * Batch elapsed time against the quota: the simulator admits RPM requests a minute with a burst of RPM/6
  * (its token bucket), so the ideal time for N items is (N - burst) / (RPM / 60) plus one call's latency.
- * Next to it, the same items one after another as seed 003 did (a loop with backoff on errors).
+ * Next to it, the same items one after another, as a plain script would (a loop with backoff on errors).
  */
 export async function benchBatchThroughput(): Promise<BenchResult> {
   const apiKey = 'bench-key';
@@ -51,7 +51,7 @@ export async function benchBatchThroughput(): Promise<BenchResult> {
     const batchSeconds = (performance.now() - started) / 1000;
     const rateLimited = stack.model?.stats().rateLimited ?? 0;
 
-    // Seed 003: one item after another, retrying with exponential backoff.
+    // A plain script: one item after another, retrying with exponential backoff.
     stack.model?.configure({ requestsPerMinute: RPM });
     const client = new AzureOpenAI({
       endpoint: stack.model?.url ?? '',

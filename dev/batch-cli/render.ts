@@ -14,7 +14,7 @@ export interface RenderOptions {
 }
 
 /**
- * The results as seed 003's table: the index, the input (cut), one column per output field (or the output
+ * The results as a table: the index, the input (cut), one column per output field (or the output
  * as JSON when there are too many fields to fit), and the error when any item failed.
  *
  * @example

@@ -14,7 +14,7 @@ export const itemText = (input: BatchItem): string =>
   typeof input === 'string' ? input : JSON.stringify(input);
 
 /**
- * Structured extraction of one item (seed 003): the schema is the only function and tool_choice forces it,
+ * Structured extraction of one item by function calling: the schema is the only function and tool_choice forces it,
  * so the output is read from the call's arguments, never from `content`. An answer that fails the schema is
  * re-asked once with the validation errors; a second failure fails the item with the reason.
  */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { conversationIdSchema } from '../history/conversation-id';
 
-/** The body of POST /api/chat (seed 000's `message`, seed 002's `messages`, and the AI Chat Protocol fields). */
+/** The body of POST /api/chat: one `message`, or a whole `messages` list (as AI Chat Protocol clients send), and the protocol's fields. */
 export function chatRequestSchema(limits: { readonly maxMessageChars: number }) {
   const content = z
     .string()

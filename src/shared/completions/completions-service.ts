@@ -33,7 +33,7 @@ export interface CompletionsAnswer {
 
 const SYSTEM = 'You are a helpful assistant. Answer clearly and concisely.';
 
-/** Seed 001's completions: one prompt, one answer, with character and token counts. */
+/** Completions: one prompt, one answer, with the character and token counts of both. */
 export function createCompletionsService(model: ChatModel) {
   return {
     async complete(request: CompletionsRequest, signal?: AbortSignal): Promise<CompletionsAnswer> {

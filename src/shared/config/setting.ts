@@ -7,7 +7,7 @@ export type SettingSource = 'env' | 'file' | 'default' | 'absent';
 export interface Setting<S extends z.ZodType = z.ZodType> {
   readonly schema: S;
   readonly description: string;
-  /** Older names read when the main name is unset (seeds used several spellings). */
+  /** Older names read when the main name is unset (the earlier apps this one replaces used several spellings). */
   readonly aliases?: readonly string[];
   /** A secret is never printed: logs redact it, config-info shows only whether it is set. */
   readonly secret?: boolean;

@@ -24,7 +24,7 @@ export function toUsageBody(usage: Usage): ChatResponseBody['usage'] {
   };
 }
 
-/** Seed 000's fields and the AI Chat Protocol's (`message`, `context`, `sessionState`) in one body. */
+/** `intent`, `answer_md`, `actions_result`, and the AI Chat Protocol's `message`, `context`, `sessionState`, in one body. */
 export function toChatResponse(answer: ChatAnswer): ChatResponseBody {
   return {
     conversationId: answer.conversationId,

@@ -16,7 +16,7 @@ function toStreamError(thrown: unknown, log: Logger): StreamError {
 }
 
 /**
- * Server-Sent Events for POST /api/chat (seed 004's format): metadata first, tool activity and text
+ * Server-Sent Events for POST /api/chat (`data: <JSON>` events with a `type`): metadata first, tool activity and text
  * chunks as they come, then done, or error if the turn fails after the stream started.
  */
 export async function* toServerSentEvents(

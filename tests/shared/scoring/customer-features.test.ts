@@ -5,14 +5,7 @@ import {
   customerFeatures,
   toModelRow,
 } from '../../../src/shared/scoring/customer-features';
-
-const example = {
-  age: 32,
-  travelType: 'Business travel',
-  seatComfort: 4,
-  cleanliness: 5,
-  departureDelayMinutes: 10,
-} as const;
+import { exampleCustomer as example } from '../../support/scoring-fixtures';
 
 const DATA_SET_COLUMNS = [
   'Gender',

@@ -1,12 +1,5 @@
 import { estimateSatisfaction } from '../../../src/shared/scoring/heuristic';
-
-const example = {
-  age: 32,
-  travelType: 'Business travel',
-  seatComfort: 4,
-  cleanliness: 5,
-  departureDelayMinutes: 10,
-} as const;
+import { exampleCustomer as example } from '../../support/scoring-fixtures';
 
 const allRatings = (rating: number) => ({
   inflightWifiService: rating,

@@ -7,16 +7,10 @@ import {
   createPredictCustomerTool,
 } from '../../../src/shared/scoring/predict-customer-tool';
 import { createAmlScorer } from '../../../src/shared/scoring/scoring-client';
+import { exampleCustomer as example } from '../../support/scoring-fixtures';
 
 const log = createLogger({ level: 'error', format: 'text', redact: (text) => text, sink: () => undefined });
 const context: ToolContext = { signal: new AbortController().signal, log };
-const example = {
-  age: 32,
-  travelType: 'Business travel',
-  seatComfort: 4,
-  cleanliness: 5,
-  departureDelayMinutes: 10,
-} as const;
 
 describe('predict_customer tool', () => {
   test('when the model sends the example question, then the arguments pass the input schema', () => {

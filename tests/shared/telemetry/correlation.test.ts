@@ -14,18 +14,12 @@ import {
 import { instrumentChatModel, instrumentScorer } from '../../../src/shared/telemetry/instrument';
 import type { Telemetry } from '../../../src/shared/telemetry/telemetry';
 import { startTelemetryForTests } from '../../../src/shared/telemetry/telemetry-for-tests';
+import { exampleCustomer as customer } from '../../support/scoring-fixtures';
 import { ScriptedChatModel } from '../../support/scripted-chat-model';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const PARENT_SPAN_ID = 'b7ad6b7169203331';
 const request = { messages: [{ role: 'user' as const, content: 'hi' }] };
-const customer = {
-  age: 32,
-  travelType: 'Business travel',
-  seatComfort: 4,
-  cleanliness: 5,
-  departureDelayMinutes: 10,
-} as const;
 
 let exporter: InMemorySpanExporter;
 let telemetry: Telemetry;

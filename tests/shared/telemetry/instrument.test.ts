@@ -14,18 +14,12 @@ import {
 } from '../../../src/shared/telemetry/instrument';
 import type { Telemetry } from '../../../src/shared/telemetry/telemetry';
 import { startTelemetryForTests } from '../../../src/shared/telemetry/telemetry-for-tests';
+import { exampleCustomer as customer } from '../../support/scoring-fixtures';
 import { ScriptedChatModel } from '../../support/scripted-chat-model';
 
 const SECRET_PROMPT = 'my account number is 4242';
 const usage = { promptTokens: 12, completionTokens: 3, totalTokens: 15 };
 const request = { messages: [{ role: 'user' as const, content: SECRET_PROMPT }] };
-const customer = {
-  age: 32,
-  travelType: 'Business travel',
-  seatComfort: 4,
-  cleanliness: 5,
-  departureDelayMinutes: 10,
-} as const;
 
 let exporter: InMemorySpanExporter;
 let telemetry: Telemetry;

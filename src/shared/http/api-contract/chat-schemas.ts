@@ -23,7 +23,7 @@ const intentSchema = z
   .string()
   .meta({ description: 'The answer\'s intent: the model\'s own, "answer", or "tool_limit"' });
 
-/** POST /api/chat as JSON: seed 000's fields and the AI Chat Protocol's in one body. */
+/** POST /api/chat as JSON: `intent`, `answer_md`, `actions_result`, and the AI Chat Protocol's fields, in one body. */
 export const chatResponseSchema = z
   .strictObject({
     conversationId: conversationIdRef,

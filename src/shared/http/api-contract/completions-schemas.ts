@@ -5,7 +5,7 @@ import type { Assert, Covers, SameKeys } from './type-checks';
 
 const count = z.number().int().nonnegative();
 
-/** POST /api/completions (seed 001). */
+/** POST /api/completions: the answer with the character and token counts of prompt and answer. */
 export const completionsAnswerSchema = z
   .strictObject({
     response: z.string(),
