@@ -3,13 +3,9 @@ import type { InvocationContext } from '@azure/functions';
 import type { Services } from '../../src/shared/composition/services';
 import { defaultConfig } from '../../src/shared/config/load-config';
 import { createLogger } from '../../src/shared/logging/logger';
+import { recordingQueue, type SentMessage } from './recording-queue';
 
-/** A message a fake queue received. */
-export interface SentMessage {
-  readonly queue: string;
-  readonly payload: unknown;
-  readonly delayMs?: number;
-}
+export type { SentMessage } from './recording-queue';
 
 /**
  * Services for a function wrapper under test: the default settings, a logger that keeps its lines, an
@@ -22,7 +18,7 @@ export function fakeServices(overrides: Partial<Services> = {}): {
   sent: SentMessage[];
 } {
   const lines: string[] = [];
-  const sent: SentMessage[] = [];
+  const { send, sent } = recordingQueue();
   const base: Partial<Services> = {
     config: defaultConfig(),
     logger: () =>
@@ -33,10 +29,7 @@ export function fakeServices(overrides: Partial<Services> = {}): {
         sink: (_level, line) => lines.push(line),
       }),
     resolveCaller: () => Promise.resolve({ userId: 'test-user' }),
-    sendToQueue: (queue, payload, options) => {
-      sent.push({ queue, payload, ...(options?.delayMs === undefined ? {} : { delayMs: options.delayMs }) });
-      return Promise.resolve();
-    },
+    sendToQueue: send,
     ...overrides,
   };
   const services = new Proxy(base, {

@@ -1,0 +1,82 @@
+import type { BatchCounts, BatchJob, BatchStore, ItemResult } from '../../src/shared/batch/batch-store';
+import type { Page } from '../../src/shared/history/history-store';
+
+/**
+ * The batch store port in memory, with the Cosmos DB store's rules: creating a job or a result that
+ * exists changes nothing and says so; results are listed in index order.
+ */
+export class InMemoryBatchStore implements BatchStore {
+  readonly jobs = new Map<string, BatchJob>();
+  readonly #results = new Map<string, Map<number, ItemResult>>();
+  readonly #attemptErrors = new Map<string, string>();
+
+  createJob(job: BatchJob): Promise<'created' | 'exists'> {
+    if (this.jobs.has(job.jobId)) return Promise.resolve('exists');
+    this.jobs.set(job.jobId, structuredClone(job));
+    return Promise.resolve('created');
+  }
+
+  getJob(jobId: string): Promise<BatchJob | undefined> {
+    return Promise.resolve(this.jobs.get(jobId));
+  }
+
+  markFannedOut(jobId: string): Promise<void> {
+    const job = this.jobs.get(jobId);
+    if (job === undefined) return Promise.reject(new Error(`no job ${jobId}`));
+    this.jobs.set(jobId, { ...job, fannedOut: true });
+    return Promise.resolve();
+  }
+
+  hasResult(jobId: string, index: number): Promise<boolean> {
+    return Promise.resolve(this.#resultsOf(jobId).has(index));
+  }
+
+  saveResult(jobId: string, result: ItemResult): Promise<'created' | 'exists'> {
+    const results = this.#resultsOf(jobId);
+    if (results.has(result.index)) return Promise.resolve('exists');
+    results.set(result.index, structuredClone(result));
+    return Promise.resolve('created');
+  }
+
+  recordAttemptError(jobId: string, index: number, error: string): Promise<void> {
+    this.#attemptErrors.set(`${jobId}\n${index}`, error);
+    return Promise.resolve();
+  }
+
+  lastAttemptError(jobId: string, index: number): Promise<string | undefined> {
+    return Promise.resolve(this.#attemptErrors.get(`${jobId}\n${index}`));
+  }
+
+  counts(jobId: string): Promise<BatchCounts> {
+    const results = [...this.#resultsOf(jobId).values()];
+    const failed = results.filter((result) => result.error !== undefined).length;
+    const last = results
+      .map((result) => result.completedAt)
+      .sort()
+      .at(-1);
+    return Promise.resolve({
+      succeeded: results.length - failed,
+      failed,
+      ...(last === undefined ? {} : { lastCompletedAt: last }),
+    });
+  }
+
+  listResults(jobId: string, page: { size: number }): Promise<Page<ItemResult>> {
+    const items = [...this.#resultsOf(jobId).values()].sort((a, b) => a.index - b.index);
+    return Promise.resolve({ items: items.slice(0, page.size) });
+  }
+
+  /** Every result of a job, in index order. */
+  results(jobId: string): ItemResult[] {
+    return [...this.#resultsOf(jobId).values()].sort((a, b) => a.index - b.index);
+  }
+
+  #resultsOf(jobId: string): Map<number, ItemResult> {
+    let results = this.#results.get(jobId);
+    if (results === undefined) {
+      results = new Map();
+      this.#results.set(jobId, results);
+    }
+    return results;
+  }
+}
