@@ -36,7 +36,13 @@ export class AdaptiveLimiter {
 
   /** Waits for a slot; call the returned function when the call is over, whatever its outcome. */
   async acquire(): Promise<() => void> {
-    while (!this.#hasRoom()) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    while (!this.#hasRoom()) {
+      await new Promise<void>((resolve) => {
+        this.#waiting.push(resolve);
+        // In a cooldown with no call in flight, no release will come to wake this caller: the timer must.
+        this.#wake();
+      });
+    }
     this.#inFlight += 1;
     let released = false;
     return () => {
