@@ -105,6 +105,11 @@ export function errorFacts(error: unknown): ErrorFacts {
   };
 }
 
+/** What can be told about a failed step: the deadline it missed, or the facts of what the SDK threw. */
+export function failureFacts(error: unknown): ErrorFacts {
+  return error instanceof DeadlineError ? { message: error.message, code: 'DEADLINE' } : errorFacts(error);
+}
+
 /** True when the request never reached a service: nothing listens there, or the name does not resolve. */
 export function isConnectionFailure(facts: ErrorFacts): boolean {
   return (

@@ -4,12 +4,13 @@ import {
   type CheckContext,
   type CheckResult,
   DeadlineError,
-  errorFacts,
   fail,
+  failureFacts,
   pass,
   warn,
   withDeadline,
 } from './check';
+import { checkInTwoSteps, credentialName } from './service-steps';
 
 const ENDPOINT = 'Azure OpenAI endpoint';
 const DEPLOYMENT = 'Azure OpenAI deployment';
@@ -56,37 +57,49 @@ export async function checkModel({ config, timeoutMs, getToken }: CheckContext):
     retry: { maxRetries: 0, maxTotalWaitMs: 0, baseDelayMs: 0, maxDelayMs: 0 },
     ...(apiKey === undefined ? { tokenProvider: () => getToken(COGNITIVE_SERVICES_SCOPE) } : { apiKey }),
   });
-  const auth =
-    apiKey === undefined ? 'AZURE_OPENAI_API_KEY not set: Microsoft Entra ID' : 'AZURE_OPENAI_API_KEY set';
+  const auth = credentialName('AZURE_OPENAI_API_KEY', apiKey);
 
-  try {
-    await withDeadline(timeoutMs, (signal) => model.ping(signal));
-  } catch (error) {
-    const code = codeOf(error);
-    // Listing models names no deployment, so a 404 here means the endpoint or api-version is wrong.
-    const notFound = code === 'model_deployment_not_found';
-    const hint = notFound
-      ? `${ENDPOINT_SHAPE}; AZURE_OPENAI_API_VERSION must be a supported api-version`
-      : (HINTS[code] ?? `${ENDPOINT_SHAPE}; check the credential`);
-    const detail = notFound ? 'answered 404 Resource not found to the model list' : describe(error);
-    return [
-      fail(ENDPOINT, `${endpoint} (${auth}): ${detail}`, hint),
-      warn(DEPLOYMENT, 'skipped until the endpoint check passes'),
-    ];
-  }
-  const reached = pass(ENDPOINT, `${endpoint} answered and accepted the credential (${auth})`);
-  if (deployment === undefined) {
-    return [reached, warn(DEPLOYMENT, 'skipped: AZURE_OPENAI_DEPLOYMENT is not set (see settings)')];
-  }
+  return checkInTwoSteps(
+    {
+      run: () => withDeadline(timeoutMs, (signal) => model.ping(signal)),
+      passed: () => pass(ENDPOINT, `${endpoint} answered and accepted the credential (${auth})`),
+      failed: (error) => endpointFailure(`${endpoint} (${auth})`, error),
+    },
+    {
+      name: DEPLOYMENT,
+      skipped: 'skipped until the endpoint check passes',
+      run: async () => {
+        if (deployment === undefined) {
+          return warn(DEPLOYMENT, 'skipped: AZURE_OPENAI_DEPLOYMENT is not set (see settings)');
+        }
+        try {
+          await withDeadline(timeoutMs, (signal) =>
+            model.complete({ messages: [{ role: 'user', content: 'Say OK.' }], maxTokens: 1 }, signal),
+          );
+          return pass(DEPLOYMENT, `'${deployment}' answered a 1-token chat completion`);
+        } catch (error) {
+          return deploymentFailure(deployment, error);
+        }
+      },
+    },
+  );
+}
 
-  try {
-    await withDeadline(timeoutMs, (signal) =>
-      model.complete({ messages: [{ role: 'user', content: 'Say OK.' }], maxTokens: 1 }, signal),
+function endpointFailure(where: string, error: unknown): CheckResult {
+  const code = codeOf(error);
+  // Listing models names no deployment, so a 404 here means the endpoint or api-version is wrong.
+  if (code === 'model_deployment_not_found') {
+    return fail(
+      ENDPOINT,
+      `${where}: answered 404 Resource not found to the model list`,
+      `${ENDPOINT_SHAPE}; AZURE_OPENAI_API_VERSION must be a supported api-version`,
     );
-    return [reached, pass(DEPLOYMENT, `'${deployment}' answered a 1-token chat completion`)];
-  } catch (error) {
-    return [reached, deploymentFailure(deployment, error)];
   }
+  return fail(
+    ENDPOINT,
+    `${where}: ${describe(error)}`,
+    HINTS[code] ?? `${ENDPOINT_SHAPE}; check the credential`,
+  );
 }
 
 function deploymentFailure(deployment: string, error: unknown): CheckResult {
@@ -122,7 +135,5 @@ function codeOf(error: unknown): string {
 }
 
 function describe(error: unknown): string {
-  return error instanceof AppError || error instanceof DeadlineError
-    ? error.message
-    : errorFacts(error).message;
+  return error instanceof AppError ? error.message : failureFacts(error).message;
 }

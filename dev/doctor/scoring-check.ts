@@ -3,16 +3,8 @@ import { type CustomerFeatures, NEUTRAL_RATING } from '../../src/shared/scoring/
 import type { ScoringDiagnostics } from '../../src/shared/scoring/customer-scorer';
 import { createAmlScorer } from '../../src/shared/scoring/scoring-client';
 import { scoringUriHint } from '../../src/shared/scoring/scoring-diagnostics';
-import {
-  type CheckContext,
-  type CheckResult,
-  DeadlineError,
-  errorFacts,
-  fail,
-  pass,
-  warn,
-  withDeadline,
-} from './check';
+import { type CheckContext, type CheckResult, fail, failureFacts, pass, warn, withDeadline } from './check';
+import { credentialName } from './service-steps';
 
 const NAME = 'Azure ML scoring';
 
@@ -55,8 +47,7 @@ export async function checkScoring({ config, timeoutMs, getToken }: CheckContext
   const uriHint = scoringUriHint(uri);
   if (uriHint !== undefined) return [fail(NAME, `${uri} is not a scoring URI; not called`, uriHint)];
 
-  const auth =
-    config.AML_API_KEY === undefined ? 'AML_API_KEY not set: Microsoft Entra ID' : 'AML_API_KEY set';
+  const auth = credentialName('AML_API_KEY', config.AML_API_KEY);
   const scorer = createAmlScorer({
     scoringUri: uri,
     apiKey: config.AML_API_KEY,
@@ -70,9 +61,12 @@ export async function checkScoring({ config, timeoutMs, getToken }: CheckContext
   try {
     outcome = await withDeadline(timeoutMs, (signal) => scorer.score(NEUTRAL_PASSENGER, signal));
   } catch (error) {
-    const message = error instanceof DeadlineError ? error.message : errorFacts(error).message;
     return [
-      fail(NAME, `${uri} (${auth}): ${message}`, 'check AML_SCORING_URI and that the endpoint is reachable'),
+      fail(
+        NAME,
+        `${uri} (${auth}): ${failureFacts(error).message}`,
+        'check AML_SCORING_URI and that the endpoint is reachable',
+      ),
     ];
   }
   if (!outcome.ok) {
