@@ -6,8 +6,9 @@ import { poisonQueueOf, queueNames } from '../shared/storage-names';
 
 /**
  * batch-items-poison: the slices the host gave up on. Each of their items without a result is recorded as
- * failed with its last error, so the job still completes and nothing disappears silently. Like any queue
- * function's, an unreadable message goes to the next poison queue (batch-items-poison-poison).
+ * failed with its last error, so the job still completes and nothing disappears silently. As on every poison
+ * queue, an unreadable message is logged with a redacted excerpt and dropped, never moved on to a
+ * batch-items-poison-poison queue nobody reads.
  */
 export const batchItemsPoisonQueue = defineQueueFunction({
   name: 'batch-items-poison',

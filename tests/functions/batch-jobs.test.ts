@@ -256,6 +256,44 @@ describe('batch jobs through the local host, Azurite, the Cosmos emulator and th
     expect(results[0]?.error).toMatch(/failed after 5 deliveries/);
   }, 30_000);
 
+  it('when an unreadable message lands in batch-items-poison, then it is logged with its id and a short redacted excerpt, and nothing moves to batch-items-poison-poison', async () => {
+    const queues = QueueServiceClient.fromConnectionString(stack.env.AzureWebJobsStorage ?? '');
+    const poison = queues.getQueueClient('batch-items-poison');
+    await poison.createIfNotExists();
+    const secret = 'sentinel-account-key-51f0a9';
+    const { messageId } = await poison.sendMessage(
+      encodeQueueMessage({
+        jobId: 'not a job id!',
+        note: `AccountKey=${secret};`,
+        filler: 'x'.repeat(20_000),
+      }),
+    );
+    const loggedLine = () =>
+      stack
+        .host()
+        .output()
+        .split('\n')
+        .find((line) => line.includes(messageId) && /unreadable/.test(line));
+    await waitFor(() => Promise.resolve(loggedLine() !== undefined), 20_000, 'the log line');
+    // The delivery completed: the message is deleted, not waiting invisible for a retry.
+    await waitFor(
+      async () => (await poison.getProperties()).approximateMessagesCount === 0,
+      20_000,
+      'batch-items-poison to be empty',
+    );
+    const line = loggedLine() ?? '';
+    expect(line).toMatch(/ERROR/);
+    expect(line).toContain('not a job id!');
+    expect(line).not.toContain(secret);
+    expect(line.length).toBeLessThan(2_000);
+    expect(stack.host().output()).not.toMatch(new RegExp(`message ${messageId} failed`));
+    const poisonPoison = queues.getQueueClient('batch-items-poison-poison');
+    const left = (await poisonPoison.exists())
+      ? (await poisonPoison.getProperties()).approximateMessagesCount
+      : 0;
+    expect(left).toBe(0);
+  }, 60_000);
+
   it('when the host is killed mid-job and restarted, then the job completes with each result exactly once', async () => {
     stack.model?.configure({ timeToFirstTokenMs: 30 });
     const { body } = await submit({ items: companies(150, 'Crash'), schema: SCHEMA, name: 'crash test' });

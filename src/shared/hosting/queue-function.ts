@@ -1,7 +1,9 @@
 import type { StorageQueueHandler } from '@azure/functions';
 
 import { ensureError, isRetryable } from '../errors';
-import { poisonQueueOf } from '../storage-names';
+import type { Logger } from '../logging/logger';
+import { createRedactor, type Redact } from '../logging/redactor';
+import { isPoisonQueue, poisonQueueOf } from '../storage-names';
 import { runWithCorrelation } from '../telemetry/correlation';
 import type { QueueFunctionDefinition, QueueScope } from './function-definition';
 import { hostQueueSettings } from './host-settings';
@@ -12,6 +14,7 @@ import { hostQueueSettings } from './host-settings';
  *   delivery, so the host redelivers the message and moves it to `<queue>-poison` after maxDequeueCount;
  * - a failure that can never succeed (an invalid message, a conflict) moves the message to `<queue>-poison`
  *   at once, with its reason logged, instead of being retried for nothing.
+ * A trigger on a poison queue never poisons further (see `settleOnPoisonQueue`).
  * Handlers must be idempotent: a message may be delivered more than once.
  *
  * @example
@@ -34,9 +37,9 @@ export function defineQueueFunction(spec: {
     name: spec.name,
     queueName: spec.queueName,
     connection: spec.connection ?? 'AzureWebJobsStorage',
-    createHandler:
-      (services): StorageQueueHandler =>
-      async (message, context) => {
+    createHandler: (services): StorageQueueHandler => {
+      const redact = createRedactor(services.config);
+      return async (message, context) => {
         const metadata = context.triggerMetadata ?? {};
         const dequeueCount = typeof metadata.dequeueCount === 'number' ? metadata.dequeueCount : 1;
         const messageId = typeof metadata.id === 'string' ? metadata.id : context.invocationId;
@@ -49,9 +52,14 @@ export function defineQueueFunction(spec: {
           );
         } catch (thrown) {
           const error = ensureError(thrown);
+          const lastDelivery = dequeueCount >= hostQueueSettings().maxDequeueCount;
+          if (isPoisonQueue(spec.queueName)) {
+            await settleOnPoisonQueue(thrown, { ...spec, message, lastDelivery, log, redact, services });
+            return;
+          }
           if (isRetryable(thrown)) {
             log.warn('queue message failed; the host will retry it', { error });
-            if (dequeueCount >= hostQueueSettings().maxDequeueCount) {
+            if (lastDelivery) {
               log.error(
                 `the ${spec.messageName} message failed its last delivery; it stays in ${poisonQueue}`,
               );
@@ -63,6 +71,64 @@ export function defineQueueFunction(spec: {
             reason: error.message.slice(0, 1000),
           });
         }
-      },
+      };
+    },
   };
+}
+
+// A poison message that keeps failing for a reason that may pass is tried again this much later.
+const POISON_RETRY_DELAY_MS = 5 * 60_000;
+const EXCERPT_CHARS = 300;
+
+/**
+ * A trigger on a poison queue never moves a message on (nothing is ever left in `<queue>-poison-poison`):
+ * - a message that can never succeed (unreadable) is logged at error level, with its reason and a short,
+ *   redacted excerpt, and the delivery completes: the log line is its record;
+ * - a failure that may pass is retried by the host as usual, and after its last delivery the message goes
+ *   back onto its own queue, to be tried again later.
+ */
+async function settleOnPoisonQueue(
+  thrown: unknown,
+  scope: {
+    queueName: string;
+    messageName: string;
+    message: unknown;
+    lastDelivery: boolean;
+    log: Logger;
+    redact: Redact;
+    services: Pick<QueueScope['services'], 'sendToQueue'>;
+  },
+): Promise<void> {
+  const { queueName, messageName, log } = scope;
+  const error = ensureError(thrown);
+  if (!isRetryable(thrown)) {
+    log.error(
+      `unreadable ${messageName} message in ${queueName} dropped; a poison queue's trigger poisons no further`,
+      {
+        reason: error.message.slice(0, 1000),
+        excerpt: excerptOf(scope.message, scope.redact),
+      },
+    );
+    return;
+  }
+  log.warn('queue message failed; the host will retry it', { error });
+  if (!scope.lastDelivery) throw thrown;
+  await scope.services.sendToQueue(queueName, scope.message, { delayMs: POISON_RETRY_DELAY_MS });
+  log.error(
+    `the ${messageName} message in ${queueName} failed its last delivery; it is back in ${queueName}, to be tried again in ${POISON_RETRY_DELAY_MS / 60_000} minutes`,
+  );
+}
+
+/** The start of a message for a log line: redacted before it is cut, so a cut never leaves part of a secret. */
+function excerptOf(message: unknown, redact: Redact): string {
+  let text: string;
+  try {
+    // JSON.stringify gives undefined (despite its declared type) for undefined.
+    const json: unknown = typeof message === 'string' ? message : JSON.stringify(message);
+    text = typeof json === 'string' ? json : 'undefined';
+  } catch {
+    text = '(a message that cannot be printed)';
+  }
+  const redacted = redact(text);
+  return redacted.length > EXCERPT_CHARS ? `${redacted.slice(0, EXCERPT_CHARS)}...` : redacted;
 }

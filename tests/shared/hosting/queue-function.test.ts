@@ -71,3 +71,55 @@ describe('the queue-function wrapper', () => {
     );
   });
 });
+
+describe('the queue-function wrapper on a poison queue', () => {
+  const onPoisonQueue = (error: Error) =>
+    defineQueueFunction({
+      name: 'widgets-poison',
+      queueName: 'widgets-poison',
+      messageName: 'widget',
+      handle: () => Promise.reject(error),
+    });
+  const unreadable = new ValidationError('not a widget message: jobId is invalid');
+
+  it('when a message can never succeed, then it is logged with a short redacted excerpt and the delivery completes, moved nowhere', async () => {
+    const { services, sent, lines } = fakeServices();
+    const secret = 'sentinel-account-key-0c4e7d';
+    const message = { note: `AccountKey=${secret};`, filler: 'x'.repeat(5_000) };
+    await expect(onPoisonQueue(unreadable).createHandler(services)(message, queueContext(1))).resolves.toBe(
+      undefined,
+    );
+    expect(sent).toEqual([]);
+    const line = lines.find((candidate) => candidate.startsWith('ERROR')) ?? '';
+    expect(line).toContain('unreadable widget message in widgets-poison dropped');
+    expect(line).toContain('messageId=message-1');
+    expect(line).toContain('not a widget message: jobId is invalid');
+    expect(line).toContain('AccountKey=[redacted]');
+    expect(line).not.toContain(secret);
+    expect(line.length).toBeLessThan(1_000);
+  });
+
+  it('when a message that is not JSON can never succeed, then its text is the excerpt', async () => {
+    const { services, sent, lines } = fakeServices();
+    await onPoisonQueue(unreadable).createHandler(services)('plain text, not JSON', queueContext(1));
+    expect(sent).toEqual([]);
+    expect(lines.join('\n')).toContain('excerpt="plain text, not JSON"');
+  });
+
+  it('when a failure may pass, then the delivery fails so the host retries it', async () => {
+    const { services, sent } = fakeServices();
+    const error = new UpstreamError(503, 'storage_unavailable', 'Cosmos DB is unavailable');
+    await expect(onPoisonQueue(error).createHandler(services)(MESSAGE, queueContext(2))).rejects.toBe(error);
+    expect(sent).toEqual([]);
+  });
+
+  it('when a failure may pass on the last delivery, then the message goes back onto its own poison queue with a delay, never to -poison-poison', async () => {
+    const { services, sent, lines } = fakeServices();
+    const error = new UpstreamError(503, 'storage_unavailable', 'Cosmos DB is unavailable');
+    await expect(onPoisonQueue(error).createHandler(services)(MESSAGE, queueContext(5))).resolves.toBe(
+      undefined,
+    );
+    expect(sent).toEqual([{ queue: 'widgets-poison', payload: MESSAGE, delayMs: 300_000 }]);
+    expect(lines.join('\n')).toContain('it is back in widgets-poison, to be tried again in 5 minutes');
+  });
+});
