@@ -61,6 +61,13 @@ const storedExchange = [
   { role: 'assistant' as const, content: 'A number between 0 and 1.' },
 ];
 
+/** What an AI Chat Protocol client sends: its instructions, the conversation so far, and the new question. */
+const transcript = [
+  { role: 'system' as const, content: 'Answer briefly.' },
+  ...storedExchange,
+  { role: 'user' as const, content: 'And the average?' },
+];
+
 describe('chat service', () => {
   it('when a new conversation starts, then the model gets the system prompt and the message, and the turn is stored as a new conversation', async () => {
     const { chat, context, model, store } = setUp([{ content: 'Hello, Alice.' }]);
@@ -129,11 +136,7 @@ describe('chat service', () => {
     store.seed('alice', STORED_ID, storedExchange);
     await chat.answer(
       request({
-        messages: [
-          { role: 'system', content: 'Answer briefly.' },
-          ...storedExchange,
-          { role: 'user', content: 'And the average?' },
-        ],
+        messages: transcript,
         sessionState: { conversationId: STORED_ID },
       }),
       context(),
@@ -155,11 +158,7 @@ describe('chat service', () => {
     const { chat, context, model, store } = setUp([{ content: 'Noted.' }]);
     await chat.answer(
       request({
-        messages: [
-          { role: 'system', content: 'Answer briefly.' },
-          ...storedExchange,
-          { role: 'user', content: 'And the average?' },
-        ],
+        messages: transcript,
       }),
       context(),
     );
