@@ -105,7 +105,7 @@ async function settleOnPoisonQueue(
     log.error(
       `unreadable ${messageName} message in ${queueName} dropped; a poison queue's trigger poisons no further`,
       {
-        reason: error.message.slice(0, 1000),
+        reason: excerptOf(error.message, scope.redact),
         excerpt: excerptOf(scope.message, scope.redact),
       },
     );
@@ -119,7 +119,7 @@ async function settleOnPoisonQueue(
   );
 }
 
-/** The start of a message for a log line: redacted before it is cut, so a cut never leaves part of a secret. */
+/** The start of a message (or a reason) for a log line: redacted before it is cut, so a cut never leaves part of a secret. */
 function excerptOf(message: unknown, redact: Redact): string {
   let text: string;
   try {
