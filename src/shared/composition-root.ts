@@ -15,6 +15,8 @@ import { createToolRegistry } from './chat/tool-registry';
 import { type CompletionsService, createCompletionsService } from './completions/completions-service';
 import { loadConfig, type LoadedConfig, type Provenance } from './config/load-config';
 import type { AppConfig } from './config/settings';
+import type { ConnectorService } from './connectors/connector-service';
+import { createConnectorServiceFromSettings } from './connectors/create-connector-service';
 import { createCosmosClient } from './cosmos/cosmos-client';
 import { createContainerProvider } from './cosmos/cosmos-containers';
 import { createHealthService, type HealthService } from './health/health-service';
@@ -58,6 +60,8 @@ export interface Services {
   readonly batchStore: BatchStore;
   /** What a batch-items invocation needs; the limiter is shared by every invocation of the process. */
   batchWorker(log: Logger): BatchWorkerDeps;
+  /** The connector runner (dynamic sessions); POST /api/connectors/execute checks CONNECTORS_ENABLED first. */
+  readonly connectors: ConnectorService;
 }
 
 let services: Services | undefined;
@@ -262,6 +266,7 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
     batch,
     batchStore,
     batchWorker,
+    connectors: createConnectorServiceFromSettings(config, getToken, logger()),
   };
 }
 
