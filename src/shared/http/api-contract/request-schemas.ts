@@ -4,9 +4,17 @@ import { batchJobRequestSchema } from '../../batch/batch-messages';
 import { chatRequestSchema, conversationIdSchema } from '../../chat/chat-request';
 import { completionsRequestSchema, PROMPT_MAX_CHARS } from '../../completions/completions-service';
 import { settings } from '../../config/settings';
+import { connectorRequestSchema } from '../../connectors/connector-request';
 
 /** A limit's default, read from its own schema in settings.ts (a deployment may set another). */
-function defaultLimit(name: 'CHAT_MAX_MESSAGE_CHARS' | 'BATCH_MAX_ITEMS' | 'BATCH_MAX_ITEM_CHARS'): number {
+function defaultLimit(
+  name:
+    | 'CHAT_MAX_MESSAGE_CHARS'
+    | 'BATCH_MAX_ITEMS'
+    | 'BATCH_MAX_ITEM_CHARS'
+    | 'CONNECTORS_MAX_FILES'
+    | 'CONNECTORS_MAX_FILE_BYTES',
+): number {
   return settings[name].schema.parse(undefined);
 }
 
@@ -32,6 +40,15 @@ export const batchJobRequestBody = batchJobRequestSchema({
   id: 'BatchJobRequest',
   description:
     "'schema' is the JSON Schema (type object) each item's output must conform to. Limits shown are the defaults (BATCH_MAX_ITEMS, BATCH_MAX_ITEM_CHARS).",
+});
+
+export const connectorRequestBody = connectorRequestSchema({
+  maxFiles: defaultLimit('CONNECTORS_MAX_FILES'),
+  maxFileBytes: defaultLimit('CONNECTORS_MAX_FILE_BYTES'),
+}).meta({
+  id: 'ConnectorRequest',
+  description:
+    'A connector definition (runtime, configuration, files, and any other keys its code reads), its env, configuration_overrides and network_mode (default none). The code gets {"connector": <definition>} on stdin and in the file CONNECTOR_CONTEXT_FILE names, and prints {"ok": true, "result": ...} as its last line. Limits shown are the defaults (CONNECTORS_MAX_FILES, CONNECTORS_MAX_FILE_BYTES).',
 });
 
 /** `{id}` in a route, parsed by `idParam`: an id that does not match is 404, like an unknown one. */

@@ -4,12 +4,14 @@ import { batchJobAcceptedSchema, batchResultsPageSchema, jobStatusSchema } from 
 import { chatResponseSchema } from './chat-schemas';
 import { completionsAnswerSchema } from './completions-schemas';
 import { configInfoSchema } from './config-schemas';
+import { connectorRunReportSchema } from './connector-schemas';
 import { conversationDetailSchema, conversationPageSchema } from './conversation-schemas';
 import { healthReportSchema } from './health-schemas';
 import {
   batchJobRequestBody,
   chatRequestBody,
   completionsRequestBody,
+  connectorRequestBody,
   healthQuery,
   idempotencyHeaders,
   idPathParams,
@@ -37,7 +39,7 @@ import { chatProtocolLineSchema, chatStreamEventSchema } from './stream-schemas'
 export interface RouteContract {
   readonly summary: string;
   readonly description?: string;
-  readonly tag: 'chat' | 'conversations' | 'batch' | 'operations';
+  readonly tag: 'chat' | 'conversations' | 'batch' | 'connectors' | 'operations';
   /** Served without a caller identity, whatever AUTH_MODE says (`anonymous: true` in its definition). */
   readonly anonymous?: true;
   /** One property per `{name}` of the route. */
@@ -216,6 +218,37 @@ export const routeContracts: Readonly<Record<string, RouteContract>> = {
       400: invalidPaging,
       404: notFound('batch job'),
       ...storageErrors,
+    },
+  },
+  'connectors-execute': {
+    tag: 'connectors',
+    summary:
+      'Checks a connector definition against its code, runs it in an isolated sandbox and reports the run',
+    description:
+      'Off unless CONNECTORS_ENABLED (404 connectors_disabled), and only for callers with the app role CONNECTORS_ALLOWED_ROLE (403). ' +
+      'Before anything runs: every connector path the code reads must exist (400 missing_connector_paths) and every environment variable it needs must be in env (400 missing_env). ' +
+      'The code runs in Azure Container Apps dynamic sessions (a local simulator in development): network_mode none has no network, bridge has egress. ' +
+      'The answer is 200 whether or not the code succeeded; ok says which.',
+    body: connectorRequestBody,
+    responses: {
+      200: jsonResponse('What the run did', connectorRunReportSchema),
+      400: errorResponse(
+        'The body is not valid JSON (invalid_json) or breaks the schema (validation_error: unknown language, a file path outside the folder, a bad env name ...), the entry point is not a file (missing_entry_point), a dependency is malformed (invalid_dependency), the code reads paths the definition lacks (missing_connector_paths) or variables env lacks (missing_env), or no pool serves the language or network mode (language_unavailable, network_mode_unavailable)',
+      ),
+      403: errorResponse('The caller lacks the app role CONNECTORS_ALLOWED_ROLE (forbidden)'),
+      404: errorResponse('CONNECTORS_ENABLED is off (connectors_disabled)'),
+      413: errorResponse(
+        'The body is larger than CONNECTORS_MAX_BODY_BYTES (default 2 MiB) (payload_too_large)',
+      ),
+      415: bodyErrors[415],
+      502: errorResponse(
+        "The session pool refused the app's identity or request, or the runner failed (sandbox_auth_failed, sandbox_forbidden, sandbox_rejected, sandbox_runner_failed, sandbox_bad_reply)",
+      ),
+      503: errorResponse(
+        'The session pool is busy or unreachable (sandbox_busy, sandbox_unavailable)',
+        'Retry-After',
+      ),
+      504: errorResponse('The session pool did not answer in time (sandbox_timeout)'),
     },
   },
 };
