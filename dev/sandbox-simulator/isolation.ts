@@ -6,7 +6,8 @@ import { dirname } from 'node:path';
  * The locked-down child process one session's code runs in, with bubblewrap (Debian's `bubblewrap`):
  * new user, PID, IPC, UTS and (for EgressDisabled pools) network namespaces; only /usr, the interpreters,
  * TLS roots and DNS files visible, read-only; the session's folder at /mnt/data as the only writable
- * place besides a private /tmp; an environment of PATH, HOME and LANG only; no capabilities; killed with
+ * place besides a private /tmp; an environment of PATH, HOME and LANG only (plus this host's proxy and CA
+ * variables for pools with egress); no capabilities; killed with
  * the simulator. prlimit inside adds memory, CPU-time, file-size and process limits.
  */
 export interface SandboxLimits {
@@ -25,6 +26,22 @@ export interface Isolation {
     argv: readonly string[];
   }): string[];
 }
+
+/**
+ * How this host reaches the network (proxies, the CA of a TLS-inspecting proxy): given to sessions of
+ * pools with egress so their traffic works here as it would in Azure. None of them is a secret.
+ */
+export const NETWORK_VARIABLES = [
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'NODE_EXTRA_CA_CERTS',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+];
 
 const SYSTEM_DIRS = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
 const ETC_FILES = [
@@ -99,6 +116,12 @@ export function detectIsolation(interpreters: readonly string[]): {
       '--setenv',
       'LANG',
       'C.UTF-8',
+      ...(network
+        ? NETWORK_VARIABLES.flatMap((name) => {
+            const value = process.env[name];
+            return value === undefined || value === '' ? [] : ['--setenv', name, value];
+          })
+        : []),
       '--',
       '/usr/bin/prlimit',
       `--data=${limits.memoryMb * 1_048_576}`,

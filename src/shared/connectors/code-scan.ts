@@ -88,9 +88,36 @@ function wordsAt(text: string, word: string): number[] {
 /** A path the code reads from its definition: ['auth', 'clientId'] for `connector.auth.clientId`. */
 export type ReferencedPath = readonly string[];
 
+/** The names after a connector root: `.a`, `["b"]`, `['c']`, up to MAX_SEGMENTS; a call or an assignment drops the last. */
+function pathAfter(text: string, at: number): ReferencedPath | undefined {
+  const cursor = new Cursor(text, at);
+  const segments: string[] = [];
+  while (segments.length < MAX_SEGMENTS) {
+    const before = cursor.at;
+    if (cursor.eat('.')) {
+      const name = cursor.identifier();
+      if (name === undefined) {
+        cursor.at = before;
+        break;
+      }
+      segments.push(name);
+      continue;
+    }
+    const key = cursor.bracketKey();
+    if (key === undefined) break;
+    segments.push(key);
+  }
+  cursor.skipSpaces();
+  const next = cursor.peek();
+  const calledOrAssigned = next === '(' || (next === '=' && cursor.peek(1) !== '=');
+  const kept = calledOrAssigned ? segments.slice(0, -1) : segments;
+  return kept.length > 0 ? kept : undefined;
+}
+
 /**
- * The connector JSON paths a text reads: `connector.a.b`, `connector["a"]["b"]` and the same under
- * `context.`. Optional access (`?.`) ends a path; a method call or an assignment drops its last name.
+ * The connector JSON paths a text reads: `connector.a.b`, `connector["a"]["b"]`, the same under
+ * `context.`, and `<anything>["connector"]["a"]` (how Python reads the context it loaded). Optional access
+ * (`?.`) ends a path; a method call or an assignment drops its last name.
  */
 export function referencedConnectorPaths(text: string): ReferencedPath[] {
   const paths: ReferencedPath[] = [];
@@ -101,28 +128,15 @@ export function referencedConnectorPaths(text: string): ReferencedPath[] {
       const rooted = root >= 0 && text.startsWith('context.', root);
       if (!rooted || isIdentifierChar(text[root - 1]) || text[root - 1] === '.') continue;
     }
-    const cursor = new Cursor(text, index + 'connector'.length);
-    const segments: string[] = [];
-    while (segments.length < MAX_SEGMENTS) {
-      const before = cursor.at;
-      if (cursor.eat('.')) {
-        const name = cursor.identifier();
-        if (name === undefined) {
-          cursor.at = before;
-          break;
-        }
-        segments.push(name);
-        continue;
-      }
-      const key = cursor.bracketKey();
-      if (key === undefined) break;
-      segments.push(key);
+    if (text[index - 1] === '"' || text[index - 1] === "'") continue; // a quoted key: below
+    const path = pathAfter(text, index + 'connector'.length);
+    if (path !== undefined) paths.push(path);
+  }
+  for (const root of ['["connector"]', "['connector']"]) {
+    for (let index = text.indexOf(root); index !== -1; index = text.indexOf(root, index + root.length)) {
+      const path = pathAfter(text, index + root.length);
+      if (path !== undefined) paths.push(path);
     }
-    cursor.skipSpaces();
-    const next = cursor.peek();
-    const calledOrAssigned = next === '(' || (next === '=' && cursor.peek(1) !== '=');
-    const kept = calledOrAssigned ? segments.slice(0, -1) : segments;
-    if (kept.length > 0) paths.push(kept);
   }
   return paths;
 }

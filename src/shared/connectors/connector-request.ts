@@ -52,32 +52,51 @@ export function connectorRuntimeSchema() {
 function filesSchema(limits: ConnectorRequestLimits) {
   return z
     .record(
-      z.string().superRefine((name, context) => {
-        const problem = filePathProblem(name);
-        if (problem !== undefined) context.addIssue({ code: 'custom', message: `"${name}" ${problem}` });
-      }),
+      z.string(),
       z.string().refine((content) => Buffer.byteLength(content, 'utf8') <= limits.maxFileBytes, {
         message: `each file must be at most ${limits.maxFileBytes} bytes`,
       }),
     )
-    .refine((files) => Object.keys(files).length >= 1, { message: 'must hold at least the entry point' })
-    .refine((files) => Object.keys(files).length <= limits.maxFiles, {
-      message: `must hold at most ${limits.maxFiles} files`,
+    .superRefine((files, context) => {
+      const names = Object.keys(files);
+      if (names.length === 0)
+        context.addIssue({ code: 'custom', message: 'must hold at least the entry point' });
+      if (names.length > limits.maxFiles) {
+        context.addIssue({ code: 'custom', message: `must hold at most ${limits.maxFiles} files` });
+      }
+      for (const name of names.slice(0, limits.maxFiles + 1)) {
+        const problem = filePathProblem(name);
+        if (problem !== undefined)
+          context.addIssue({ code: 'custom', path: [name], message: `"${name}" ${problem}` });
+      }
     });
 }
 
 const envSchema = z
   .record(
-    z
-      .string()
-      .regex(envNamePattern, 'names must be letters, digits and "_", not starting with a digit')
-      .refine((name) => !reservedEnvNames.has(name) && name !== '__proto__', {
-        message: `is set by the runner; PATH, HOME, PYTHONPATH, NODE_OPTIONS and the like cannot be set`,
-      }),
+    z.string(),
     z.string().max(MAX_ENV_VALUE_CHARS, `values must be at most ${MAX_ENV_VALUE_CHARS} characters`),
   )
-  .refine((env) => Object.keys(env).length <= MAX_ENV_VARIABLES, {
-    message: `must hold at most ${MAX_ENV_VARIABLES} variables`,
+  .superRefine((env, context) => {
+    const names = Object.keys(env);
+    if (names.length > MAX_ENV_VARIABLES) {
+      context.addIssue({ code: 'custom', message: `must hold at most ${MAX_ENV_VARIABLES} variables` });
+    }
+    for (const name of names.slice(0, MAX_ENV_VARIABLES + 1)) {
+      if (!envNamePattern.test(name) || name === '__proto__') {
+        context.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'names must be letters, digits and "_", not starting with a digit',
+        });
+      } else if (reservedEnvNames.has(name)) {
+        context.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'is set by the runner; PATH, HOME, PYTHONPATH, NODE_OPTIONS and the like cannot be set',
+        });
+      }
+    }
   });
 
 /**

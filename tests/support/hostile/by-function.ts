@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 
 import type { BodyRoute } from './bodies';
+import { connectorsPost } from './connectors';
 import { notFoundRoute } from './not-found';
 import { describe } from './request';
 import { getRoute, idRoute, postRoute } from './routes';
@@ -98,6 +99,7 @@ export function hostileRequestsByFunction(
       [200],
       true,
     ),
+    'connectors-execute': connectorsPost(fixtures),
     'not-found': notFoundRoute(fixtures),
   };
 }

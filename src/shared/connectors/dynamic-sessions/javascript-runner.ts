@@ -16,6 +16,12 @@ export const javascriptRunner = String.raw`
   fs.mkdirSync(RUN, { recursive: true });
   var CAP = spec.maxOutputBytes;
   var PATH_VALUE = process.env.PATH || "/usr/local/bin:/usr/bin:/bin";
+  // How the session reaches the network (proxies, extra CAs), passed on to npm and to the connector.
+  var NETWORK = {};
+  ["HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "NODE_EXTRA_CA_CERTS",
+    "npm_config_registry"].forEach(function (name) {
+    if (process.env[name]) NETWORK[name] = process.env[name];
+  });
   var report = { install: null, stdout: "", stderr: "", exitCode: null, signal: null,
     timedOut: false, outputExceeded: null, durationMs: 0 };
 
@@ -61,7 +67,8 @@ export const javascriptRunner = String.raw`
         missing.map(function (dependency) { return dependency.spec; }).join(", ") +
         " (use network_mode bridge, or only packages the session already has)" };
     }
-    var env = { PATH: PATH_VALUE, HOME: RUN, LANG: "C.UTF-8", npm_config_update_notifier: "false" };
+    var env = Object.assign({}, NETWORK, { PATH: PATH_VALUE, HOME: RUN, LANG: "C.UTF-8",
+      npm_config_update_notifier: "false" });
     var outcome = run(["npm", "install", "--prefix", WORK, "--no-save", "--no-package-lock", "--no-audit",
       "--no-fund", "--ignore-scripts", "--loglevel=error"].concat(specs), env, WORK, spec.installTimeoutMs, "");
     if (outcome.timedOut) return { ok: false, message: "npm install did not finish in " + spec.installTimeoutMs + " ms" };
@@ -82,7 +89,7 @@ export const javascriptRunner = String.raw`
   var contextFile = path.join(RUN, "context.json");
   var context = JSON.stringify(spec.context);
   fs.writeFileSync(contextFile, context);
-  var env = Object.assign({}, spec.env, { PATH: PATH_VALUE, HOME: WORK, LANG: "C.UTF-8",
+  var env = Object.assign({}, NETWORK, spec.env, { PATH: PATH_VALUE, HOME: WORK, LANG: "C.UTF-8",
     CONNECTOR_CONTEXT_FILE: contextFile });
   var memoryKb = spec.memoryMb * 1024;
   var heapMb = Math.max(16, Math.floor(spec.memoryMb * 0.75));

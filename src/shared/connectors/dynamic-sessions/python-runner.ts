@@ -13,6 +13,9 @@ WORK = os.path.join(ROOT, "connector")
 RUN = os.path.join(ROOT, "connector-run")
 os.makedirs(RUN, exist_ok=True)
 CAP = spec["maxOutputBytes"]
+# How the session reaches the network (proxies, extra CAs), passed on to pip and to the connector.
+NETWORK = {name: os.environ[name] for name in ("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy",
+           "no_proxy", "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "PIP_INDEX_URL") if os.environ.get(name)}
 report = {"install": None, "stdout": "", "stderr": "", "exitCode": None, "signal": None,
           "timedOut": False, "outputExceeded": None, "durationMs": 0}
 
@@ -117,7 +120,7 @@ def install(site):
                 " (use network_mode bridge, or only packages the session already has)"}
     argv = [sys.executable, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--no-color",
             "--retries", "1", "--timeout", "15", "--target", site] + [d["spec"] for d in dependencies]
-    env = {"PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"), "HOME": RUN, "LANG": "C.UTF-8"}
+    env = dict(NETWORK, PATH=os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"), HOME=RUN, LANG="C.UTF-8")
     outcome = run(argv, env, RUN, spec["installTimeoutMs"] / 1000, b"", 0)
     if outcome["timedOut"]:
         return {"ok": False, "message": "pip install did not finish in " + str(spec["installTimeoutMs"]) + " ms"}
@@ -139,7 +142,8 @@ def main():
     context = json.dumps(spec["context"]).encode("utf-8")
     with open(context_file, "wb") as handle:
         handle.write(context)
-    env = dict(spec["env"])
+    env = dict(NETWORK)
+    env.update(spec["env"])
     env.update({"PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"), "HOME": WORK, "LANG": "C.UTF-8",
                 "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1", "CONNECTOR_CONTEXT_FILE": context_file})
     if spec["dependencies"]:
