@@ -8,7 +8,7 @@ export const connectorsExecutePost = defineHttpFunction({
   name: 'connectors-execute',
   route: 'connectors/execute',
   methods: ['POST'],
-  handle: async (request, { services, caller }) => {
+  handle: async (request, { services, caller, log }) => {
     const { config } = services;
     authorizeConnectorRun(caller, config);
     const schema = connectorRequestSchema({
@@ -16,6 +16,16 @@ export const connectorsExecutePost = defineHttpFunction({
       maxFileBytes: config.CONNECTORS_MAX_FILE_BYTES,
     });
     const body = await readJsonBody(request, schema, config.CONNECTORS_MAX_BODY_BYTES);
-    return { status: 200, jsonBody: await services.connectors.run(caller, body) };
+    const report = await services.connectors.run(caller, body);
+    // What ran and how it ended; never its output or env (which may hold secrets).
+    log.info('connector run', {
+      language: body.connector.runtime.language,
+      network: body.network_mode,
+      ok: report.ok,
+      exitCode: report.exitCode,
+      timedOut: report.timedOut,
+      durationMs: report.durationMs,
+    });
+    return { status: 200, jsonBody: report };
   },
 });

@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import { type SandboxSimulator, startSandboxSimulator } from '../../dev/sandbox-simulator';
+import { startLoopbackListener } from '../support/loopback-listener';
 
 const TOKEN = 'sandbox-token-123';
 const API = '2025-10-02-preview';
@@ -173,21 +172,13 @@ describe('the dynamic sessions simulator', () => {
   });
 
   describe('networks', () => {
-    let server: Server;
+    let listener: Awaited<ReturnType<typeof startLoopbackListener>>;
     let port: number;
     beforeAll(async () => {
-      server = createServer((_request, response) => response.end('reached'));
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      port = (server.address() as AddressInfo).port;
+      listener = await startLoopbackListener('reached');
+      port = listener.port;
     });
-    afterAll(
-      () =>
-        new Promise<void>((resolve) =>
-          server.close(() => {
-            resolve();
-          }),
-        ),
-    );
+    afterAll(() => listener.close());
 
     const probe = () =>
       `import urllib.request\ntry:\n    print(urllib.request.urlopen("http://127.0.0.1:${port}/", timeout=5).read().decode())\nexcept Exception as error:\n    print("unreachable", type(error).__name__)`;

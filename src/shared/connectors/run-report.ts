@@ -41,7 +41,8 @@ export function redactValues(text: string, values: readonly string[], truncated 
   return out;
 }
 
-const MEMORY_SIGNS = /MemoryError|heap out of memory|Cannot allocate memory|ENOMEM|std::bad_alloc/;
+const MEMORY_SIGNS =
+  /MemoryError|heap out of memory|Array buffer allocation failed|Cannot allocate memory|ENOMEM|std::bad_alloc/;
 
 /** The last non-blank line of stdout as `{"ok": ..., "result": ..., "error": ...}`, when it is one. */
 function lastLinePayload(stdout: string): { ok?: unknown; result?: unknown; error?: unknown } | undefined {
