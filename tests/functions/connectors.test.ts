@@ -379,6 +379,34 @@ describe('POST /api/connectors/execute', () => {
       });
     });
 
+    it('when the session pool refuses or is busy, then the answer says what to fix or when to retry', async () => {
+      stack.sandbox?.scriptNext({
+        status: 429,
+        headers: { 'retry-after': '7' },
+        body: { error: { code: 'TooManyRequests', message: 'slow down' } },
+      });
+      const busy = await post(seedBody());
+      expect({
+        status: busy.status,
+        retryAfter: busy.headers.get('retry-after'),
+        code: (busy.body as ErrorBody).error.code,
+      }).toEqual({
+        status: 503,
+        retryAfter: '7',
+        code: 'sandbox_busy',
+      });
+      stack.sandbox?.scriptNext({ status: 403, body: { error: { code: 'Forbidden', message: 'no role' } } });
+      const forbidden = await post(seedBody());
+      expect({ status: forbidden.status, error: (forbidden.body as ErrorBody).error }).toEqual({
+        status: 502,
+        error: {
+          code: 'sandbox_forbidden',
+          message:
+            "The app's identity may not upload a connector file (403): it needs the Azure ContainerApps Session Executor role on the session pool",
+        },
+      });
+    });
+
     it('when the language is unknown, then 400 names the languages', async () => {
       const { status, body } = await post(oneFile('python', 'x', { language: 'ruby' }));
       expect(status).toBe(400);

@@ -108,9 +108,11 @@ export function toRunReport(
     const outOfMemory = MEMORY_SIGNS.test(outcome.stderr) || outcome.signal === 'SIGKILL';
     const reason = outOfMemory
       ? `The connector ran out of memory (memoryMb ${run.memoryMb}) and was stopped`
-      : outcome.exitCode === null
-        ? `The connector was stopped by ${outcome.signal ?? 'a signal'}`
-        : `The connector exited with code ${outcome.exitCode}`;
+      : outcome.exitCode !== null
+        ? `The connector exited with code ${outcome.exitCode}`
+        : outcome.signal === undefined || outcome.signal === null
+          ? 'The connector could not be started (stderr says why)'
+          : `The connector was stopped by ${outcome.signal}`;
     return failed(payload?.error === undefined ? reason : `${reason}: ${asText(payload.error)}`);
   }
   if (payload === undefined || typeof payload.ok !== 'boolean') {
