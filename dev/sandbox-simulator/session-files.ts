@@ -1,4 +1,16 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 
 import { badRequest, notFound, type Reply } from './azure-errors';
@@ -27,7 +39,21 @@ export function sessionFolder(session: Session, path: string | null): string | R
   if (folder !== session.dir && !folder.startsWith(`${session.dir}${sep}`)) {
     return badRequest('The path must stay inside the session.', 'InvalidPath');
   }
+  // Code in the session may have left symlinks; this process must never follow one out of the session.
+  for (let depth = 1; depth <= segments.length; depth += 1) {
+    if (isSymlink(resolve(session.dir, ...segments.slice(0, depth)))) {
+      return badRequest('The path must stay inside the session.', 'InvalidPath');
+    }
+  }
   return folder;
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 /** A file name as the service takes it: one name, no folders. */
@@ -46,7 +72,7 @@ export function fileNameProblem(name: string): Reply | undefined {
 }
 
 function resourceFile(session: Session, file: string) {
-  const stat = statSync(file);
+  const stat = lstatSync(file);
   const directory = relative(session.dir, resolve(file, '..'));
   return {
     name: file.split(sep).pop() ?? '',
@@ -60,7 +86,16 @@ function resourceFile(session: Session, file: string) {
 export function uploadFile(session: Session, folder: string, name: string, content: Uint8Array): Reply {
   mkdirSync(folder, { recursive: true });
   const target = join(folder, name);
-  writeFileSync(target, content);
+  if (isSymlink(target)) return badRequest('The file name is taken by a link.', 'InvalidFileName');
+  const fd = openSync(
+    target,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
+  );
+  try {
+    writeFileSync(fd, content);
+  } finally {
+    closeSync(fd);
+  }
   return { status: 200, body: resourceFile(session, target) };
 }
 
@@ -71,18 +106,23 @@ export function listFiles(session: Session, folder: string, recursive: boolean):
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       value.push(resourceFile(session, path));
-      if (recursive && entry.isDirectory()) walk(path);
+      if (recursive && entry.isDirectory() && !entry.isSymbolicLink()) walk(path);
     }
   };
   walk(folder);
   return { status: 200, body: { value, nextLink: null } };
 }
 
+/** A regular file of the session (never a link the session's code made), or 404. */
 function existingFile(folder: string, name: string): string | Reply {
   const target = join(folder, name);
-  if (!existsSync(target) || statSync(target).isDirectory()) {
-    return notFound(`The file '${name}' does not exist in the session.`, 'FileNotFound');
+  let regular = false;
+  try {
+    regular = lstatSync(target).isFile();
+  } catch {
+    regular = false;
   }
+  if (!regular) return notFound(`The file '${name}' does not exist in the session.`, 'FileNotFound');
   return target;
 }
 
@@ -94,7 +134,14 @@ export function fileMetadata(session: Session, folder: string, name: string): Re
 export function fileContent(folder: string, name: string): Reply {
   const target = existingFile(folder, name);
   if (typeof target !== 'string') return target;
-  return { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: readFileSync(target) };
+  const fd = openSync(target, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    if (!fstatSync(fd).isFile())
+      return notFound(`The file '${name}' does not exist in the session.`, 'FileNotFound');
+    return { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: readFileSync(fd) };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function deleteFile(folder: string, name: string): Reply {

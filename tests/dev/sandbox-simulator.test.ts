@@ -265,6 +265,32 @@ describe('the dynamic sessions simulator', () => {
     }
   });
 
+  it("when the session's code plants links to host files, then the files API never follows them", async () => {
+    const identifier = newIdentifier();
+    const plant =
+      'import os\nos.symlink("/etc/hostname", "leak.txt")\nos.symlink("/etc", "hostdir")\nprint("planted")';
+    expect(((await (await execute('pythonpool', identifier, plant)).json()) as Execution).result.stdout).toBe(
+      'planted\n',
+    );
+    const read = await call('pythonpool', 'files/leak.txt/content', { identifier });
+    expect(read.status).toBe(404);
+    const listed = await call('pythonpool', 'files', { identifier, query: { path: 'hostdir' } });
+    expect(listed.status).toBe(400);
+    const form = new FormData();
+    form.append('file', new Blob(['x']), 'written.txt');
+    const upload = await call('pythonpool', 'files', {
+      identifier,
+      query: { path: 'hostdir' },
+      init: { method: 'POST', body: form },
+    });
+    expect(upload.status).toBe(400);
+    const over = new FormData();
+    over.append('file', new Blob(['x']), 'leak.txt');
+    expect(
+      (await call('pythonpool', 'files', { identifier, init: { method: 'POST', body: over } })).status,
+    ).toBe(400);
+  });
+
   it('when an execution is asynchronous, then 202 with Operation-Location, and GET follows it to the end', async () => {
     const identifier = newIdentifier();
     const started = await execute('pythonpool', identifier, 'import time\ntime.sleep(0.5)\nprint("late")', {
