@@ -23,4 +23,7 @@ export const devSettings = {
   SCORING_SIMULATOR_PORT: setting(integer(7_073, 1, 65_535), {
     description: 'Port of the local Azure ML scoring simulator',
   }),
+  SANDBOX_SIMULATOR_PORT: setting(integer(7_074, 1, 65_535), {
+    description: 'Port of the local dynamic sessions (connector sandbox) simulator',
+  }),
 } as const;

@@ -94,7 +94,31 @@ param amlWorkspaceName string = ''
 @description('Resource group of that workspace; default the resource group created here.')
 param amlWorkspaceResourceGroup string = ''
 
+// Connector runner (optional): Azure Container Apps dynamic sessions pools, see modules/sessions.bicep.
+@description('Turns on POST /api/connectors/execute and creates its session pools: true or false (CONNECTORS_ENABLED).')
+param connectorsEnabled string = 'false'
+
+@description('App role callers need to run connectors (CONNECTORS_ALLOWED_ROLE).')
+param connectorsAllowedRole string = 'Connectors.Run'
+
+@description('Also create session pools with egress, so connectors may use network_mode bridge: true or false.')
+param connectorsEgressEnabled string = 'false'
+
+@description('Most sessions allocated at once per pool.')
+@minValue(1)
+@maxValue(600)
+param connectorsMaxSessions int = 20
+
+@description('Idle seconds before a pool reclaims a session (300-3600).')
+@minValue(300)
+@maxValue(3600)
+param connectorsCooldownSeconds int = 300
+
+@description('Region of the session pools; default the main region. Pick one that offers dynamic sessions.')
+param sessionsLocation string = ''
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var connectorsOn = toLower(trim(connectorsEnabled)) == 'true'
 var tags = {
   'azd-env-name': environmentName
 }
@@ -194,6 +218,20 @@ module openAi 'modules/openai.bicep' = {
   }
 }
 
+module sessions 'modules/sessions.bicep' = if (connectorsOn) {
+  name: 'sessions'
+  scope: rg
+  params: {
+    location: empty(sessionsLocation) ? location : sessionsLocation
+    tags: tags
+    resourceToken: resourceToken
+    egressEnabled: toLower(trim(connectorsEgressEnabled)) == 'true'
+    maxConcurrentSessions: connectorsMaxSessions
+    cooldownPeriodInSeconds: connectorsCooldownSeconds
+    appPrincipalId: identity.outputs.principalId
+  }
+}
+
 // Depends on every module above through their outputs, so the identity already holds its roles
 // when the app first starts.
 module functionApp 'modules/function-app.bicep' = {
@@ -227,6 +265,19 @@ module functionApp 'modules/function-app.bicep' = {
     allowedOrigins: checkedCorsOrigins
     amlScoringUri: amlScoringUri
     amlDeployment: amlDeployment
+    connectorsEnabled: connectorsOn
+    connectorsAllowedRole: connectorsAllowedRole
+    connectorPools: connectorsOn ? {
+      python: sessions!.outputs.pythonEndpoint
+      javascript: sessions!.outputs.javascriptEndpoint
+      pythonEgress: sessions!.outputs.pythonEgressEndpoint
+      javascriptEgress: sessions!.outputs.javascriptEgressEndpoint
+    } : {
+      python: ''
+      javascript: ''
+      pythonEgress: ''
+      javascriptEgress: ''
+    }
   }
 }
 

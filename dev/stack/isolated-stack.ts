@@ -37,6 +37,7 @@ export async function startIsolatedStack(
     COSMOS_EMULATOR_PORT: await freePort(),
     MODEL_SIMULATOR_PORT: 0,
     SCORING_SIMULATOR_PORT: 0,
+    SANDBOX_SIMULATOR_PORT: 0,
   };
   const stack = await startStack({
     config,

@@ -4,6 +4,7 @@ import type { ValuesOf } from '../../src/shared/config/load-config';
 import type { AppConfig } from '../../src/shared/config/settings';
 import type { devSettings } from '../dev-settings';
 import { type ModelSimulator, type ModelSimulatorOptions, startModelSimulator } from '../model-simulator';
+import { type SandboxSimulator, startSandboxSimulator } from '../sandbox-simulator';
 import { type ScoringSimulator, startScoringSimulator } from '../scoring-simulator';
 import { type Azurite, startAzurite } from './azurite';
 import { type CosmosEmulator, startCosmosEmulator } from './cosmos-emulator';
@@ -22,6 +23,7 @@ export interface Stack {
   readonly cosmos?: CosmosEmulator;
   readonly model?: ModelSimulator;
   readonly scoring?: ScoringSimulator;
+  readonly sandbox?: SandboxSimulator;
   stop(): Promise<void>;
 }
 
@@ -38,7 +40,8 @@ const DEPLOYMENT = 'chat';
 
 /**
  * Starts a local stand-in for every dependency whose endpoint setting is unset: Azurite for queues,
- * the Cosmos DB emulator, the Azure OpenAI simulator and the Azure ML scoring simulator.
+ * the Cosmos DB emulator, the Azure OpenAI simulator, the Azure ML scoring simulator and the dynamic
+ * sessions simulator (the connector runner's sandbox; the runner itself stays off unless CONNECTORS_ENABLED).
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { config, dev } = options;
@@ -118,6 +121,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       rows.push({ service: 'Azure ML scoring', url: config.AML_SCORING_URI, kind: 'real' });
     }
 
+    const sandbox = await startSandboxStandIn(config, dev.SANDBOX_SIMULATOR_PORT, env, rows);
+    if (sandbox !== undefined) started.push(() => sandbox.close());
+
     return {
       env,
       rows,
@@ -125,10 +131,48 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...(cosmos === undefined ? {} : { cosmos }),
       ...(model === undefined ? {} : { model }),
       ...(scoring === undefined ? {} : { scoring }),
+      ...(sandbox === undefined ? {} : { sandbox }),
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+const SANDBOX_POOLS = {
+  CONNECTORS_SESSIONS_PYTHON_ENDPOINT: 'pythonpool',
+  CONNECTORS_SESSIONS_PYTHON_EGRESS_ENDPOINT: 'pythonegress',
+  CONNECTORS_SESSIONS_JAVASCRIPT_ENDPOINT: 'nodepool',
+  CONNECTORS_SESSIONS_JAVASCRIPT_EGRESS_ENDPOINT: 'nodeegress',
+} as const;
+
+/** The dynamic sessions simulator, with its four pools, unless a pool endpoint is configured. */
+async function startSandboxStandIn(
+  config: Partial<AppConfig>,
+  port: number,
+  env: Record<string, string>,
+  rows: ServiceRow[],
+): Promise<SandboxSimulator | undefined> {
+  const names = Object.keys(SANDBOX_POOLS) as (keyof typeof SANDBOX_POOLS)[];
+  const configured = names.filter((name) => config[name] !== undefined);
+  if (configured.length > 0) {
+    for (const name of configured)
+      rows.push({ service: `Dynamic sessions (${name})`, url: config[name] ?? '', kind: 'real' });
+    return undefined;
+  }
+  const token = randomBytes(24).toString('hex');
+  const simulator = await startSandboxSimulator({ port, token });
+  for (const name of names) env[name] = simulator.endpoint(SANDBOX_POOLS[name]);
+  env.CONNECTORS_SESSIONS_TOKEN = token;
+  const problem = simulator.isolationProblem;
+  rows.push({
+    service:
+      problem === undefined
+        ? 'Dynamic sessions (sandbox simulator)'
+        : `Dynamic sessions (simulator; cannot run code: ${problem})`,
+    url: simulator.url,
+    kind: 'local',
+  });
+  return simulator;
 }

@@ -83,6 +83,20 @@ param amlScoringUri string = ''
 @description('Optional Azure ML deployment to pin with the azureml-model-deployment header.')
 param amlDeployment string = ''
 
+@description('Turns on the connector runner (CONNECTORS_ENABLED); its session pools come from sessions.bicep.')
+param connectorsEnabled bool = false
+
+@description('App role callers need to run connectors (CONNECTORS_ALLOWED_ROLE).')
+param connectorsAllowedRole string = 'Connectors.Run'
+
+@description('Pool management endpoints of the connector session pools; empty for a pool not created.')
+param connectorPools object = {
+  python: ''
+  javascript: ''
+  pythonEgress: ''
+  javascriptEgress: ''
+}
+
 // Settings every deployment writes. AzureWebJobsStorage__* make the Functions host use the identity
 // for its storage (there is no AzureWebJobsStorage connection string); AZURE_CLIENT_ID tells
 // DefaultAzureCredential which identity to use.
@@ -112,7 +126,19 @@ var jwtAppSettings = authMode == 'jwt' ? {
 // Azure ML scoring, only when configured.
 var amlAppSettings = union(empty(amlScoringUri) ? {} : { AML_SCORING_URI: amlScoringUri }, empty(amlDeployment) ? {} : { AML_DEPLOYMENT: amlDeployment })
 
-var appSettings = union(coreAppSettings, jwtAppSettings, amlAppSettings)
+// The connector runner, only when turned on; an egress endpoint only when its pool exists.
+var connectorAppSettings = connectorsEnabled ? union({
+  CONNECTORS_ENABLED: 'true'
+  CONNECTORS_ALLOWED_ROLE: connectorsAllowedRole
+  CONNECTORS_SESSIONS_PYTHON_ENDPOINT: connectorPools.python
+  CONNECTORS_SESSIONS_JAVASCRIPT_ENDPOINT: connectorPools.javascript
+}, empty(connectorPools.pythonEgress) ? {} : {
+  CONNECTORS_SESSIONS_PYTHON_EGRESS_ENDPOINT: connectorPools.pythonEgress
+}, empty(connectorPools.javascriptEgress) ? {} : {
+  CONNECTORS_SESSIONS_JAVASCRIPT_EGRESS_ENDPOINT: connectorPools.javascriptEgress
+}) : {}
+
+var appSettings = union(coreAppSettings, jwtAppSettings, amlAppSettings, connectorAppSettings)
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName

@@ -9,6 +9,7 @@ import { chatPost } from './chat-post';
 import { chatStreamPost } from './chat-stream-post';
 import { completionsPost } from './completions-post';
 import { configInfoGet } from './config-info-get';
+import { connectorsExecutePost } from './connectors-execute-post';
 import { conversationsDelete } from './conversations-delete';
 import { conversationsGet } from './conversations-get';
 import { conversationsList } from './conversations-list';
@@ -34,6 +35,7 @@ export const functionDefinitions: readonly FunctionDefinition[] = [
   batchJobsQueue,
   batchItemsQueue,
   batchItemsPoisonQueue,
+  connectorsExecutePost,
   createOpenApiFunction(() => functionDefinitions),
   createNotFoundFunction(() => functionDefinitions),
 ];

@@ -45,9 +45,15 @@ export class UnauthorizedError extends AppError {
   }
 }
 
+export class ForbiddenError extends AppError {
+  constructor(message = 'The caller may not do this') {
+    super(403, 'forbidden', message);
+  }
+}
+
 export class NotFoundError extends AppError {
-  constructor(message = 'Not found') {
-    super(404, 'not_found', message);
+  constructor(message = 'Not found', code = 'not_found') {
+    super(404, code, message);
   }
 }
 

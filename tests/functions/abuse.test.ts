@@ -49,6 +49,7 @@ const SHARES: Record<string, number> = {
   'batch-jobs-post': 3,
   'batch-jobs-get': 1,
   'batch-jobs-results-get': 1,
+  'connectors-execute': 2,
   'not-found': 2,
   'truncated-transfer': 1,
 };
@@ -80,7 +81,7 @@ describe('hostile requests to every route', () => {
     const limits = Object.fromEntries(
       Object.entries(ABUSE_LIMITS).map(([name, value]) => [name, String(value)]),
     );
-    base = (await stack.startHost({ AUTH_MODE: 'easyauth', ...limits })).url;
+    base = (await stack.startHost({ AUTH_MODE: 'easyauth', CONNECTORS_ENABLED: 'true', ...limits })).url;
     fixtures = await createFixtures(base);
     arbitraries = hostileRequestsByFunction(fixtures);
   }, 120_000);

@@ -16,10 +16,13 @@ describe('AUTH_MODE=jwt with a local key pair and JWKS', () => {
   let otherKey: KeyLike;
 
   const token = (
-    claims: { sub?: string; aud?: string; iss?: string; expiresIn?: string },
+    claims: { sub?: string; aud?: string; iss?: string; expiresIn?: string; roles?: unknown },
     key = signingKey,
   ) =>
-    new SignJWT(claims.sub === undefined ? {} : { sub: claims.sub })
+    new SignJWT({
+      ...(claims.sub === undefined ? {} : { sub: claims.sub }),
+      ...(claims.roles === undefined ? {} : { roles: claims.roles }),
+    })
       .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
       .setIssuer(claims.iss ?? ISSUER)
       .setAudience(claims.aud ?? AUDIENCE)
@@ -46,6 +49,7 @@ describe('AUTH_MODE=jwt with a local key pair and JWKS', () => {
         AUTH_JWT_ISSUER: ISSUER,
         AUTH_JWT_AUDIENCE: AUDIENCE,
         AUTH_JWT_JWKS_URI: jwksUri,
+        CONNECTORS_ENABLED: 'true',
       })
     ).url;
   });
@@ -66,6 +70,23 @@ describe('AUTH_MODE=jwt with a local key pair and JWKS', () => {
     const id = (created.body as { conversationId: string }).conversationId;
     expect((await getJson(`${base}/api/conversations/${id}`, { headers: alice })).status).toBe(200);
     expect((await getJson(`${base}/api/conversations/${id}`, { headers: bob })).status).toBe(404);
+  });
+
+  it('when a token carries app roles, then the roles claim decides who may run connectors', async () => {
+    const statusWith = async (roles: unknown) =>
+      (
+        await getJson(`${base}/api/connectors/execute`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...as(await token({ sub: 'carol-jwt', roles })) },
+          body: '{}',
+        })
+      ).status;
+    // 400: authorized, then the empty body is refused; 403: not authorized.
+    expect(await statusWith(['Reader', 'Connectors.Run'])).toBe(400);
+    expect(await statusWith(['Reader'])).toBe(403);
+    expect(await statusWith(undefined)).toBe(403);
+    expect(await statusWith('Connectors.Run')).toBe(403);
+    expect(await statusWith([42, { role: 'Connectors.Run' }])).toBe(403);
   });
 
   it.each([

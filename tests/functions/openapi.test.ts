@@ -208,6 +208,8 @@ describe('GET /api/openapi.json', () => {
         AUTH_MODE: 'easyauth',
         HTTP_MAX_BODY_BYTES: '4096',
         BATCH_MAX_BODY_BYTES: '4096',
+        CONNECTORS_ENABLED: 'true',
+        CONNECTORS_MAX_BODY_BYTES: '4096',
       })
     ).url;
     const response = await fetch(`${base}/api/openapi.json`);
@@ -532,6 +534,41 @@ describe('GET /api/openapi.json', () => {
         'DELETE',
         send(`/api/conversations/${conversationId}`, asUser({ method: 'DELETE' })),
         404,
+      );
+    });
+
+    it('POST /api/connectors/execute: a run that succeeds, one that fails, and the errors before any run', async () => {
+      const path = '/api/connectors/execute';
+      const runner = easyAuthHeaders('openapi-runner-1', ['Connectors.Run']);
+      const asRunner = (body: unknown, headers: Record<string, string> = runner) =>
+        send(path, { method: 'POST', headers: { ...JSON_BODY, ...headers }, body: JSON.stringify(body) });
+      const connector = (code: string, extra: Record<string, unknown> = {}) => ({
+        connector: { runtime: { language: 'python', entryPoint: 'main.py' }, files: { 'main.py': code } },
+        ...extra,
+      });
+      const ok = await expectConforming(
+        path,
+        'POST',
+        asRunner(connector('print(\'{"ok": true, "result": [1, 2]}\')')),
+        200,
+      );
+      expect(bodyOf(ok)).toMatchObject({ ok: true, result: [1, 2], exitCode: 0 });
+      const failed = await expectConforming(path, 'POST', asRunner(connector('raise SystemExit(3)')), 200);
+      expect(bodyOf(failed)).toMatchObject({
+        ok: false,
+        exitCode: 3,
+        error: 'The connector exited with code 3',
+      });
+      await expectConforming(path, 'POST', asRunner(connector('import os\nos.environ["TOKEN"]')), 400);
+      await expectConforming(path, 'POST', asRunner(connector('print(connector.auth.key)')), 400);
+      await expectConforming(path, 'POST', asRunner(connector('x', { network_mode: 'host' })), 400);
+      await expectConforming(path, 'POST', asRunner(connector('x'), USER), 403);
+      await expectConforming(path, 'POST', asRunner(connector('x'.repeat(5000))), 413);
+      await expectConforming(
+        path,
+        'POST',
+        send(path, { method: 'POST', headers: { ...runner, 'content-type': 'text/plain' }, body: 'x' }),
+        415,
       );
     });
 

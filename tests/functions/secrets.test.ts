@@ -18,7 +18,8 @@ const INSIGHTS_KEY = '5ec2e700-5ec2-4e70-8e70-5ec2e7000001';
 // A well-formed connection string whose ingestion endpoint refuses connections: telemetry exports nowhere.
 const INSIGHTS = `InstrumentationKey=${INSIGHTS_KEY};IngestionEndpoint=http://127.0.0.1:9/`;
 
-const USER = easyAuthHeaders('secrets-user-0001');
+const USER = easyAuthHeaders('secrets-user-0001', ['Connectors.Run']);
+const CONNECTOR_SECRET = 'sentinel-connector-secret-9a41d3';
 const EXAMPLE =
   'will a 32-year-old business traveller with seat comfort 4, cleanliness 5, 10 minutes departure delay be satisfied?';
 
@@ -87,6 +88,8 @@ describe('secrets never leave the app', () => {
       'AzureWebJobsStorage AccountKey': /AccountKey=([^;]+)/.exec(storage)?.[1] ?? '',
       APPLICATIONINSIGHTS_CONNECTION_STRING: INSIGHTS,
       'APPLICATIONINSIGHTS InstrumentationKey': INSIGHTS_KEY,
+      CONNECTORS_SESSIONS_TOKEN: stack.env.CONNECTORS_SESSIONS_TOKEN ?? '',
+      'a connector env value': CONNECTOR_SECRET,
     };
   }, 120_000);
   afterAll(() => stack.stop());
@@ -102,6 +105,7 @@ describe('secrets never leave the app', () => {
         'AZURE_OPENAI_API_KEY',
         'AzureWebJobsStorage',
         'COSMOS_KEY',
+        'CONNECTORS_SESSIONS_TOKEN',
       ].sort(),
     );
     expect(secrets.AZURE_OPENAI_API_KEY).toBe(MODEL_KEY);
@@ -114,6 +118,7 @@ describe('secrets never leave the app', () => {
       APPLICATIONINSIGHTS_CONNECTION_STRING: INSIGHTS,
       LOG_LEVEL: 'debug',
       LOG_FORMAT: 'json',
+      CONNECTORS_ENABLED: 'true',
     });
     expect((await call('health', '/api/health')).status).toBe(200);
     expect((await call('deep health', '/api/health?deep=true')).status).toBe(200);
@@ -181,6 +186,32 @@ describe('secrets never leave the app', () => {
       body: `scoring failed for Bearer ${secrets.AML_API_KEY ?? ''}`,
     });
     expect((await post('scoring echoes its key', '/api/chat', { message: EXAMPLE })).status).toBe(200);
+    const connector = (code: string) => ({
+      connector: { runtime: { language: 'python', entryPoint: 'main.py' }, files: { 'main.py': code } },
+      env: { API_SECRET: CONNECTOR_SECRET },
+    });
+    const printed = 'import os\nprint(os.environ["API_SECRET"])\nprint(\'{"ok": true}\')';
+    expect(
+      (await post('connector printing its secret', '/api/connectors/execute', connector(printed))).status,
+    ).toBe(200);
+    expect(
+      (
+        await post(
+          'connector failing with its secret',
+          '/api/connectors/execute',
+          connector('import os\nraise SystemExit(os.environ["API_SECRET"])'),
+        )
+      ).status,
+    ).toBe(200);
+    stack.sandbox?.scriptNext({
+      status: 401,
+      body: {
+        error: { code: 'Unauthorized', message: `token ${secrets.CONNECTORS_SESSIONS_TOKEN ?? ''} refused` },
+      },
+    });
+    expect(
+      (await post('sandbox echoes its token', '/api/connectors/execute', connector(printed))).status,
+    ).toBe(502);
     const midway = await post('stream fails midway', '/api/chat/stream', {
       message: 'Hello there [sim:mid-stream-error]',
     });
@@ -258,6 +289,7 @@ describe('secrets never leave the app', () => {
         'chat-stream',
         'completions',
         'config-info',
+        'connectors-execute',
         'conversations-delete',
         'conversations-get',
         'conversations-list',

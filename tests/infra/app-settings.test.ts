@@ -57,7 +57,7 @@ function groupValue(group: string, key: string): string | undefined {
 
 describe('infra app settings', () => {
   it('when function-app.bicep is read, then its settings come in groups and the site writes exactly their union', () => {
-    expect(groups).toEqual(['coreAppSettings', 'jwtAppSettings', 'amlAppSettings']);
+    expect(groups).toEqual(['coreAppSettings', 'jwtAppSettings', 'amlAppSettings', 'connectorAppSettings']);
     expect(variableExpression(functionApp, 'appSettings')).toBe(`union(${groups.join(', ')})`);
     const [site] = resourcesOf(functionApp).filter((resource) => resource.type === 'Microsoft.Web/sites');
     const appSettings = propertyPath(site?.body ?? '{}', 'properties', 'siteConfig', 'appSettings');
@@ -108,6 +108,41 @@ describe('infra app settings', () => {
       const { values } = loadConfig({ env, file: {}, dotenv: {} });
       expect(values.AUTH_MODE).toBe(mode);
     });
+  });
+
+  it("when the connector runner is deployed, then its settings name the pools and pass the app's config check in Azure", () => {
+    expect([...new Set(keysOf('connectorAppSettings'))].sort()).toEqual(
+      [
+        'CONNECTORS_ENABLED',
+        'CONNECTORS_ALLOWED_ROLE',
+        'CONNECTORS_SESSIONS_PYTHON_ENDPOINT',
+        'CONNECTORS_SESSIONS_JAVASCRIPT_ENDPOINT',
+        'CONNECTORS_SESSIONS_PYTHON_EGRESS_ENDPOINT',
+        'CONNECTORS_SESSIONS_JAVASCRIPT_EGRESS_ENDPOINT',
+      ].sort(),
+    );
+    expect(variableExpression(functionApp, 'connectorAppSettings')).toMatch(/^connectorsEnabled \? union\(/);
+    expect(written).not.toContain('CONNECTORS_SESSIONS_TOKEN');
+    const env: Record<string, string> = { WEBSITE_SITE_NAME: 'func-example', AUTH_MODE: 'easyauth' };
+    for (const name of keysOf('coreAppSettings')) env[name] = 'https://example.test/value';
+    for (const name of keysOf('connectorAppSettings'))
+      env[name] = 'https://westus2.dynamicsessions.io/subscriptions/s/resourceGroups/r/sessionPools/p';
+    env.AUTH_MODE = 'easyauth';
+    env.CONNECTORS_ENABLED = 'true';
+    env.CONNECTORS_ALLOWED_ROLE = 'Connectors.Run';
+    const { values } = loadConfig({ env, file: {}, dotenv: {} });
+    expect(values.CONNECTORS_ENABLED).toBe(true);
+    expect(values.CONNECTORS_SESSIONS_PYTHON_ENDPOINT).toMatch(/^https:\/\/westus2\.dynamicsessions\.io\//);
+  });
+
+  it("when the app would take the simulator's fixed token in Azure, then its config check refuses it", () => {
+    const env: Record<string, string> = { WEBSITE_SITE_NAME: 'func-example', AUTH_MODE: 'easyauth' };
+    for (const name of keysOf('coreAppSettings')) env[name] = 'https://example.test/value';
+    env.AUTH_MODE = 'easyauth';
+    env.CONNECTORS_SESSIONS_TOKEN = 'local-token';
+    expect(() => loadConfig({ env, file: {}, dotenv: {} })).toThrow(
+      /CONNECTORS_SESSIONS_TOKEN: is for the local sandbox simulator only/,
+    );
   });
 
   it('when a setting of the app is not written by the Bicep, then infra/README.md says why it may stay unset', () => {

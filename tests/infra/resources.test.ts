@@ -116,6 +116,66 @@ describe('infra resources', () => {
     onlyResource('Microsoft.ManagedIdentity/userAssignedIdentities');
   });
 
+  it('when connector session pools are declared, then Python and Node.js pools are dynamic code interpreters, egress off unless asked for', () => {
+    const pools = resourcesOfType('Microsoft.App/sessionPools');
+    const shape = pools.map((pool) => ({
+      symbol: pool.symbol,
+      conditional: / = if \(egressEnabled\)/.test(
+        readBicep('infra/modules/sessions.bicep').code.split(`resource ${pool.symbol} `)[1]?.split('\n')[0] ??
+          '',
+      ),
+      managed: propertyPath(pool.body, 'properties', 'poolManagementType'),
+      container: propertyPath(pool.body, 'properties', 'containerType'),
+      network: propertyPath(pool.body, 'properties', 'sessionNetworkConfiguration', 'status'),
+      maxSessions: propertyPath(pool.body, 'properties', 'scaleConfiguration', 'maxConcurrentSessions'),
+      cooldown: propertyPath(
+        pool.body,
+        'properties',
+        'dynamicPoolConfiguration',
+        'lifecycleConfiguration',
+        'cooldownPeriodInSeconds',
+      ),
+    }));
+    const common = {
+      managed: "'Dynamic'",
+      maxSessions: 'maxConcurrentSessions',
+      cooldown: 'cooldownPeriodInSeconds',
+    };
+    expect(shape).toEqual([
+      {
+        symbol: 'pythonPool',
+        conditional: false,
+        container: "'PythonLTS'",
+        network: "'EgressDisabled'",
+        ...common,
+      },
+      {
+        symbol: 'javascriptPool',
+        conditional: false,
+        container: "'NodeLTS'",
+        network: "'EgressDisabled'",
+        ...common,
+      },
+      {
+        symbol: 'pythonEgressPool',
+        conditional: true,
+        container: "'PythonLTS'",
+        network: "'EgressEnabled'",
+        ...common,
+      },
+      {
+        symbol: 'javascriptEgressPool',
+        conditional: true,
+        container: "'NodeLTS'",
+        network: "'EgressEnabled'",
+        ...common,
+      },
+    ]);
+    const main = readBicep('infra/main.bicep').code;
+    expect(main).toMatch(/^module sessions 'modules\/sessions\.bicep' = if \(connectorsOn\)/m);
+    expect(main).toMatch(/egressEnabled: toLower\(trim\(connectorsEgressEnabled\)\) == 'true'/);
+  });
+
   it('when any resource is declared, then its API version is a stable one', () => {
     const preview = allResources().filter((resource) => /preview/i.test(resource.apiVersion));
     expect(preview.map((resource) => `${resource.type}@${resource.apiVersion}`)).toEqual([]);

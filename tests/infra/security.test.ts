@@ -22,6 +22,9 @@ const builtInRoles = {
   'Monitoring Metrics Publisher': '3913510d-42f4-4e42-8a64-420c390055eb',
 } as const;
 
+/** Assigned once per connector session pool: Azure ContainerApps Session Executor. */
+const sessionExecutor = '0fb8eba5-a2bb-4abe-b1c1-49dfad359bb0';
+
 /** Cosmos DB's own data-plane role (not an Azure role). */
 const cosmosDataContributor = '00000000-0000-0000-0000-000000000002';
 
@@ -93,6 +96,26 @@ describe('infra security', () => {
     }
   });
 
+  it('when the connector session pools are declared, then the app identity alone gets Session Executor on each, and no other role', () => {
+    const sessions = readBicep('infra/modules/sessions.bicep');
+    expect(variableExpression(sessions, 'sessionExecutorRoleId')).toBe(`'${sessionExecutor}'`);
+    const pools = resourcesOf(sessions).filter((resource) => resource.type === 'Microsoft.App/sessionPools');
+    const assignments = resourcesOf(sessions).filter(
+      (resource) => resource.type === 'Microsoft.Authorization/roleAssignments',
+    );
+    expect(assignments.map((assignment) => propertyValue(assignment.body, 'scope')).sort()).toEqual(
+      pools.map((pool) => pool.symbol).sort(),
+    );
+    for (const assignment of assignments) {
+      expect(propertyPath(assignment.body, 'properties', 'roleDefinitionId')).toBe(
+        "subscriptionResourceId('Microsoft.Authorization/roleDefinitions', sessionExecutorRoleId)",
+      );
+      expect(propertyPath(assignment.body, 'properties', 'principalId')).toBe('appPrincipalId');
+      expect(propertyPath(assignment.body, 'properties', 'principalType')).toBe("'ServicePrincipal'");
+    }
+    expect(sessions.code).not.toMatch(/userPrincipalId|Contributor|Owner/);
+  });
+
   it('when a role is assigned, then its name is a deterministic guid of scope, principal and role', () => {
     const assignments = [
       ...resourcesOfType('Microsoft.Authorization/roleAssignments'),
@@ -102,7 +125,7 @@ describe('infra security', () => {
     for (const assignment of assignments) {
       const name = propertyValue(assignment.body, 'name') ?? '';
       expect(`${assignment.file}:${assignment.symbol} ${name}`).toMatch(
-        / guid\(\w+\.id, principal(Id|\.id), \w+\)$/,
+        / guid\(\w+\.id, (principal(Id|\.id)|appPrincipalId), \w+\)$/,
       );
       const principal = propertyPath(assignment.body, 'properties', 'principalId') ?? '';
       expect(name).toContain(principal);

@@ -6,6 +6,7 @@ import type { ChatService } from '../chat/chat-service';
 import type { CompletionsService } from '../completions/completions-service';
 import { loadConfig, type LoadedConfig, type Provenance } from '../config/load-config';
 import type { AppConfig } from '../config/settings';
+import type { ConnectorService } from '../connectors/connector-service';
 import type { HealthService } from '../health/health-service';
 import type { ConversationService } from '../history/conversation-service';
 import type { HistoryStore } from '../history/history-store';
@@ -14,6 +15,7 @@ import type { Logger } from '../logging/logger';
 import type { SendToQueue } from '../queues/queue-sender';
 import { createBatch } from './batch';
 import { createChat, createTools } from './chat';
+import { createConnectorServiceFromSettings } from './connectors';
 import { createHealth } from './health';
 import { createHistory } from './history';
 import { lazy } from './lazy';
@@ -38,6 +40,8 @@ export interface Services {
   readonly batchItems: BatchItemsWorker;
   /** Puts a message on a queue; the queue functions move what can never succeed to `<queue>-poison` with it. */
   readonly sendToQueue: SendToQueue;
+  /** The connector runner (dynamic sessions); its route is authorized (CONNECTORS_ENABLED, the role) first. */
+  readonly connectors: ConnectorService;
 }
 
 let services: Services | undefined;
@@ -61,6 +65,9 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
   const chat = lazy(() => createChat(platform, tools, models(), history()));
   const batch = lazy(() => createBatch(platform, storage, models(), history()));
   const health = lazy(() => createHealth(platform, storage, models));
+  const connectors = lazy(() =>
+    createConnectorServiceFromSettings(config, platform.getToken, platform.logger()),
+  );
   const resolveCaller = createCallerResolver(config);
   return {
     config,
@@ -88,6 +95,9 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
     },
     get batchItems() {
       return batch().batchItems;
+    },
+    get connectors() {
+      return connectors();
     },
   };
 }

@@ -112,5 +112,35 @@ function crossChecks(config: AppConfig): string[] {
   if (config.AUTH_MODE === 'none' && config.WEBSITE_SITE_NAME !== undefined) {
     problems.push('AUTH_MODE: "none" is for local runs only; set easyauth or jwt in Azure');
   }
+  problems.push(...connectorChecks(config));
+  return problems;
+}
+
+/** Dynamic sessions run one execution for at most 220 s; install and run share that budget. */
+const SESSION_EXECUTION_LIMIT_MS = 210_000;
+
+function connectorChecks(config: AppConfig): string[] {
+  const problems: string[] = [];
+  if (config.CONNECTORS_SESSIONS_TOKEN !== undefined && config.WEBSITE_SITE_NAME !== undefined) {
+    problems.push(
+      'CONNECTORS_SESSIONS_TOKEN: is for the local sandbox simulator only; in Azure the managed identity signs in',
+    );
+  }
+  if (config.CONNECTORS_MAX_TIMEOUT_MS + config.CONNECTORS_INSTALL_TIMEOUT_MS > SESSION_EXECUTION_LIMIT_MS) {
+    problems.push(
+      `CONNECTORS_MAX_TIMEOUT_MS + CONNECTORS_INSTALL_TIMEOUT_MS: must be at most ${SESSION_EXECUTION_LIMIT_MS} ms (a dynamic session runs one execution for at most 220 s)`,
+    );
+  }
+  const pools = [
+    config.CONNECTORS_SESSIONS_PYTHON_ENDPOINT,
+    config.CONNECTORS_SESSIONS_PYTHON_EGRESS_ENDPOINT,
+    config.CONNECTORS_SESSIONS_JAVASCRIPT_ENDPOINT,
+    config.CONNECTORS_SESSIONS_JAVASCRIPT_EGRESS_ENDPOINT,
+  ];
+  if (config.CONNECTORS_ENABLED && pools.every((endpoint) => endpoint === undefined)) {
+    problems.push(
+      'CONNECTORS_ENABLED: is on but no session pool is configured (set CONNECTORS_SESSIONS_PYTHON_ENDPOINT and/or CONNECTORS_SESSIONS_JAVASCRIPT_ENDPOINT)',
+    );
+  }
   return problems;
 }

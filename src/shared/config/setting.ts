@@ -52,3 +52,17 @@ export const list = () =>
         : value,
     z.array(z.string()).default([]),
   );
+
+/** An on/off switch: true/1/yes/on or false/0/no/off (any case); unset is the default. */
+export const flag = (defaultValue: boolean) =>
+  z.preprocess(
+    (value) => {
+      const blank = blankToUndefined(value);
+      if (typeof blank !== 'string') return blank;
+      const word = blank.trim().toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(word)) return true;
+      if (['false', '0', 'no', 'off'].includes(word)) return false;
+      return blank;
+    },
+    z.boolean({ error: 'must be true or false' }).default(defaultValue),
+  );

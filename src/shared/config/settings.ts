@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
-import { integer, list, oneOf, setting, text, url } from './setting';
+import { flag, integer, list, oneOf, setting, text, url } from './setting';
 
+// Longer than 200 lines because it is the one table of every setting: a reader (and the README and infra
+// tests) finds each name, default and description in one place.
 /**
  * Every setting the app reads, in one table. Adding a setting means adding a line here;
  * nothing else in the app reads `process.env`.
@@ -156,6 +158,61 @@ export const settings = {
   }),
   BATCH_MAX_DEFERRALS: setting(integer(30, 1, 1_000), {
     description: 'How many times an item may go back to the queue because of rate limits before it fails',
+  }),
+
+  // Connector runner (POST /api/connectors/execute): code runs in Azure Container Apps dynamic sessions
+  CONNECTORS_ENABLED: setting(flag(false), {
+    description: 'Turns on POST /api/connectors/execute (off: the route answers 404 connectors_disabled)',
+  }),
+  CONNECTORS_ALLOWED_ROLE: setting(
+    z.preprocess((v) => v || undefined, z.string().trim().min(1).max(256).default('Connectors.Run')),
+    {
+      description: 'App role a caller needs to run connectors (JWT roles claim or the Easy Auth role claims)',
+    },
+  ),
+  CONNECTORS_SESSIONS_PYTHON_ENDPOINT: setting(url(), {
+    description:
+      'Pool management endpoint of the Python (PythonLTS) session pool with egress disabled: runs network_mode none',
+  }),
+  CONNECTORS_SESSIONS_PYTHON_EGRESS_ENDPOINT: setting(url(), {
+    description:
+      'Pool management endpoint of a Python session pool with egress enabled: runs network_mode bridge (unset: bridge is refused)',
+  }),
+  CONNECTORS_SESSIONS_JAVASCRIPT_ENDPOINT: setting(url(), {
+    description:
+      'Pool management endpoint of the Node.js (NodeLTS) session pool with egress disabled: runs network_mode none',
+  }),
+  CONNECTORS_SESSIONS_JAVASCRIPT_EGRESS_ENDPOINT: setting(url(), {
+    description:
+      'Pool management endpoint of a Node.js session pool with egress enabled: runs network_mode bridge (unset: bridge is refused)',
+  }),
+  CONNECTORS_SESSIONS_API_VERSION: setting(
+    z.preprocess((v) => v || undefined, z.string().default('2025-10-02-preview')),
+    { description: 'Dynamic sessions data-plane api-version' },
+  ),
+  CONNECTORS_SESSIONS_TOKEN: setting(text(), {
+    description:
+      'Fixed bearer token for the local sandbox simulator only; unset in Azure, where the managed identity signs in',
+    secret: true,
+  }),
+  CONNECTORS_MAX_TIMEOUT_MS: setting(integer(60_000, 1_000, 180_000), {
+    description: "Cap on a connector's runtime.timeoutMs (its default is the smaller of 30 s and this cap)",
+  }),
+  CONNECTORS_INSTALL_TIMEOUT_MS: setting(integer(90_000, 5_000, 180_000), {
+    description: 'Time allowed for installing the dependencies of one run, in ms',
+  }),
+  CONNECTORS_MAX_MEMORY_MB: setting(integer(512, 32, 4_096), {
+    description: "Cap on a connector's runtime.memoryMb (its default is the smaller of 256 and this cap)",
+  }),
+  CONNECTORS_MAX_OUTPUT_BYTES: setting(integer(65_536, 1_024, 1_048_576), {
+    description: 'Most bytes kept of stdout and of stderr each; a connector that writes more is stopped',
+  }),
+  CONNECTORS_MAX_BODY_BYTES: setting(integer(2 * 1_048_576, 1_024, 16 * 1_048_576), {
+    description: 'Largest accepted POST /api/connectors/execute body, in bytes',
+  }),
+  CONNECTORS_MAX_FILES: setting(integer(50, 1, 500), { description: 'Most files one connector may hold' }),
+  CONNECTORS_MAX_FILE_BYTES: setting(integer(262_144, 64, 4 * 1_048_576), {
+    description: 'Largest accepted connector file, in bytes (UTF-8)',
   }),
 
   // HTTP and logging

@@ -1,5 +1,6 @@
 import type { HttpMethod, HttpResponseInit } from '@azure/functions';
 
+import type { AppConfig } from '../config/settings';
 import { ensureError } from '../errors';
 import { CORRELATION_HEADER, correlationIdFrom } from '../http/correlation';
 import { toErrorResponse } from '../http/error-response';
@@ -17,6 +18,11 @@ interface HttpFunctionSpec<R extends RequestSchemas> extends Omit<RouteContract,
   readonly methods: readonly HttpMethod[];
   /** No caller identity needed (health, this document). Every other function requires one. */
   readonly anonymous?: boolean;
+  /**
+   * Who may call, checked once the caller is known and before any part of the request is read (a 403 or
+   * a disabled feature's 404 reveals nothing about the body); throws an AppError to refuse.
+   */
+  readonly authorize?: (caller: Caller, config: AppConfig) => void;
   /** The parts of the request the handler gets, validated first; a part not declared is not read. */
   readonly request?: R;
   readonly handle: (input: HttpInput<R>, scope: HttpScope) => Promise<HttpResponseInit>;
@@ -47,7 +53,7 @@ interface NoRequest {
 export function defineHttpFunction<const R extends RequestSchemas = NoRequest>(
   spec: HttpFunctionSpec<R>,
 ): HttpFunctionDefinition {
-  const { name, route, methods, anonymous = false, request, handle, ...documented } = spec;
+  const { name, route, methods, anonymous = false, authorize, request, handle, ...documented } = spec;
   const schemas: RequestSchemas = request ?? {};
   return {
     kind: 'http',
@@ -56,7 +62,11 @@ export function defineHttpFunction<const R extends RequestSchemas = NoRequest>(
     methods,
     anonymous,
     contract: { ...documented, request: schemas },
-    createHandler: (services) => wrap(name, route, anonymous, schemas, handle, services),
+    createHandler: (services) =>
+      wrap(
+        { name, route, anonymous, schemas, handle, ...(authorize === undefined ? {} : { authorize }) },
+        services,
+      ),
   };
 }
 
@@ -71,16 +81,25 @@ export function defineCatchAllFunction<const R extends RequestSchemas>(
     methods: spec.methods,
     anonymous: true,
     contract: undefined,
-    createHandler: (services) => wrap(spec.name, spec.route, true, spec.request, spec.handle, services),
+    createHandler: (services) =>
+      wrap(
+        { name: spec.name, route: spec.route, anonymous: true, schemas: spec.request, handle: spec.handle },
+        services,
+      ),
   };
 }
 
+interface Wrapped<R extends RequestSchemas> {
+  readonly name: string;
+  readonly route: string;
+  readonly anonymous: boolean;
+  readonly authorize?: HttpFunctionSpec<R>['authorize'];
+  readonly schemas: RequestSchemas;
+  readonly handle: HttpFunctionSpec<R>['handle'];
+}
+
 function wrap<R extends RequestSchemas>(
-  name: string,
-  route: string,
-  anonymous: boolean,
-  schemas: RequestSchemas,
-  handle: HttpFunctionSpec<R>['handle'],
+  { name, route, anonymous, authorize, schemas, handle }: Wrapped<R>,
   services: Parameters<HttpFunctionDefinition['createHandler']>[0],
 ): HttpHandler {
   const read = createRequestReader(schemas, services.config);
@@ -95,6 +114,7 @@ function wrap<R extends RequestSchemas>(
         correlationId,
         async () => {
           const caller = anonymous ? ANONYMOUS : await services.resolveCaller(request);
+          authorize?.(caller, services.config);
           // The reader parsed each part with the schema the input type is derived from.
           // eslint-disable-next-line @typescript-eslint/consistent-type-assertions
           const input = (await read(request)) as HttpInput<R>;

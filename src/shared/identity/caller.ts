@@ -8,6 +8,8 @@ import { loadJose } from '../lazy-modules';
 /** Who is calling. The user id partitions every piece of stored data. */
 export interface Caller {
   readonly userId: string;
+  /** App roles the identity provider granted (the token's `roles` claim); absent when it sent none. */
+  readonly roles?: readonly string[];
 }
 
 /** Resolves the caller from the request; throws UnauthorizedError (401) when that is impossible. */
@@ -21,9 +23,22 @@ const userIdSchema = z.string().regex(/^[A-Za-z0-9._@:-]{1,128}$/);
 // App Service Authentication's base64 JSON principal (x-ms-client-principal).
 const principalSchema = z.object({
   auth_typ: z.string().optional(),
+  role_typ: z.string().optional(),
   claims: z.array(z.object({ typ: z.string(), val: z.string() })),
 });
 const OBJECT_ID_CLAIMS = new Set(['http://schemas.microsoft.com/identity/claims/objectidentifier', 'oid']);
+const ROLE_CLAIMS = new Set(['roles', 'http://schemas.microsoft.com/ws/2008/06/identity/claims/role']);
+const MAX_ROLES = 200;
+const roleSchema = z.string().min(1).max(256);
+const rolesClaimSchema = z.array(z.unknown()).max(MAX_ROLES);
+
+/** The role names of a token's `roles` claim, ignoring anything that is not a sane string. */
+function rolesFrom(values: readonly unknown[]): string[] {
+  return values.flatMap((value) => {
+    const role = roleSchema.safeParse(value);
+    return role.success ? [role.data] : [];
+  });
+}
 
 /**
  * App Service Authentication (Easy Auth): the platform validates the token and passes the principal in
@@ -44,7 +59,15 @@ export function easyAuthCaller(request: HttpRequest): Promise<Caller> {
   if (objectId !== undefined && objectId !== id.data) {
     return Promise.reject(new UnauthorizedError('The client principal headers disagree'));
   }
-  return Promise.resolve({ userId: id.data });
+  // One claim per role, typed "roles" (Entra's claim name) or the type Easy Auth names in role_typ.
+  const roleTypes = new Set([
+    ...ROLE_CLAIMS,
+    ...(principal.role_typ === undefined ? [] : [principal.role_typ]),
+  ]);
+  const roles = rolesFrom(
+    principal.claims.filter((claim) => roleTypes.has(claim.typ)).map((claim) => claim.val),
+  ).slice(0, MAX_ROLES);
+  return Promise.resolve({ userId: id.data, roles });
 }
 
 /**
@@ -72,7 +95,8 @@ export function jwtCaller(options: { issuer: string; audience: string; jwksUri: 
     }
     const userId = userIdSchema.safeParse(claims.oid ?? claims.sub);
     if (!userId.success) throw new UnauthorizedError('The bearer token names no user');
-    return { userId: userId.data };
+    const roles = rolesClaimSchema.safeParse(claims.roles);
+    return { userId: userId.data, roles: roles.success ? rolesFrom(roles.data) : [] };
   };
 }
 

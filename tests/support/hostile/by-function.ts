@@ -14,6 +14,7 @@ import {
 import { SSE_MEDIA_TYPE } from '../../../src/shared/http/api-contract/responses';
 import { bodySchemaOf } from '../../../src/shared/http/route-contract';
 import type { BodyRoute } from './bodies';
+import { connectorsPost } from './connectors';
 import { notFoundRoute } from './not-found';
 import { describe } from './request';
 import { getRoute, idRoute, postRoute } from './routes';
@@ -48,6 +49,14 @@ const VALID_BODIES: Readonly<Record<string, fc.Arbitrary<Record<string, unknown>
   BatchJobRequest: batchBody,
 };
 
+/**
+ * Routes whose callers need more than an identity (an app role) bring their own generator; every other
+ * route is derived from its contract.
+ */
+const OWN_GENERATORS: Readonly<Record<string, (fixtures: AbuseFixtures) => fc.Arbitrary<HostileRequest>>> = {
+  'connectors-execute': connectorsPost,
+};
+
 /** The settings the abuse host runs with, for routes whose limits are settings. */
 const limits: AppConfig = { ...defaultConfig(), ...ABUSE_LIMITS };
 
@@ -68,7 +77,10 @@ export function hostileRequestsByFunction(
   return Object.fromEntries(
     functionDefinitions
       .filter((definition): definition is HttpFunctionDefinition => definition.kind === 'http')
-      .map((definition) => [definition.name, hostileRequestsFor(definition, fixtures)]),
+      .map((definition) => [
+        definition.name,
+        OWN_GENERATORS[definition.name]?.(fixtures) ?? hostileRequestsFor(definition, fixtures),
+      ]),
   );
 }
 

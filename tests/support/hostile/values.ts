@@ -6,6 +6,7 @@ export const ABUSE_LIMITS = {
   BATCH_MAX_BODY_BYTES: 131_072,
   BATCH_MAX_ITEMS: 20,
   CHAT_MAX_MESSAGE_CHARS: 8_000,
+  CONNECTORS_MAX_BODY_BYTES: 65_536,
 } as const;
 
 export interface HostileRequest {

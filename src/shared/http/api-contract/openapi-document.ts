@@ -68,6 +68,7 @@ const TAGS = [
   { name: 'chat', description: 'Chat turns with tools, plain completions, streaming' },
   { name: 'conversations', description: "The caller's stored conversations" },
   { name: 'batch', description: 'Queue-driven batch extraction jobs' },
+  { name: 'connectors', description: 'Connector code run in isolated sandboxes' },
   { name: 'operations', description: 'Health, configuration and this document' },
 ];
 

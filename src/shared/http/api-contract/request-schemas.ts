@@ -4,6 +4,7 @@ import { batchJobRequestSchema } from '../../batch/batch-messages';
 import { chatRequestSchema } from '../../chat/chat-request';
 import { completionsRequestSchema, PROMPT_MAX_CHARS } from '../../completions/completions-service';
 import type { AppConfig } from '../../config/settings';
+import { connectorRequestSchema } from '../../connectors/connector-request';
 import { conversationIdSchema } from '../../history/conversation-id';
 
 // The request schemas routes declare: each exists once, and the wrapper validates with the very schema
@@ -30,6 +31,18 @@ export const batchJobRequestBody = (config: Pick<AppConfig, 'BATCH_MAX_ITEMS' | 
         "'schema' is the JSON Schema (type object) each item's output must conform to. Limits shown are the defaults (BATCH_MAX_ITEMS, BATCH_MAX_ITEM_CHARS).",
     },
   );
+
+export const connectorRequestBody = (
+  config: Pick<AppConfig, 'CONNECTORS_MAX_FILES' | 'CONNECTORS_MAX_FILE_BYTES'>,
+) =>
+  connectorRequestSchema({
+    maxFiles: config.CONNECTORS_MAX_FILES,
+    maxFileBytes: config.CONNECTORS_MAX_FILE_BYTES,
+  }).meta({
+    id: 'ConnectorRequest',
+    description:
+      'A connector definition (runtime, configuration, files, and any other keys its code reads), its env, configuration_overrides and network_mode (default none). The code gets {"connector": <definition>} on stdin and in the file CONNECTOR_CONTEXT_FILE names, and prints {"ok": true, "result": ...} as its last line. Limits shown are the defaults (CONNECTORS_MAX_FILES, CONNECTORS_MAX_FILE_BYTES).',
+  });
 
 /** `{id}` in a route: an id that does not match is 404, like an unknown one. */
 export const idPathParams = z.object({ id: conversationIdSchema });
