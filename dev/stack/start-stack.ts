@@ -89,10 +89,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const simulator = await startModelSimulator({
         port: dev.MODEL_SIMULATOR_PORT,
         apiKey,
+        // Classic until the app takes reasoning deployments (issue 12).
         deployments: [
           config.AZURE_OPENAI_DEPLOYMENT ?? DEPLOYMENT,
           ...(config.AZURE_OPENAI_ALLOWED_DEPLOYMENTS ?? []),
-        ],
+        ].map((name) => `${name}:classic`),
         ...options.model,
       });
       model = simulator;

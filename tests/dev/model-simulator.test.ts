@@ -50,7 +50,8 @@ const weather = z.object({ city: z.string() });
 const user = (content: string): ChatCompletionMessageParam[] => [{ role: 'user', content }];
 
 beforeAll(async () => {
-  simulator = await startModelSimulator({ apiKey: API_KEY });
+  // These tests drive the classic path with a dated api-version: a classic deployment takes it.
+  simulator = await startModelSimulator({ apiKey: API_KEY, deployments: ['chat:classic'] });
   client = azureClient();
 });
 
@@ -68,7 +69,13 @@ describe('plain answers', () => {
     expect(data.choices[0]?.finish_reason).toBe('stop');
     expect(data.id).toMatch(/^chatcmpl-/);
     expect(data.object).toBe('chat.completion');
-    expect(data.usage).toEqual({ prompt_tokens: 6, completion_tokens: 5, total_tokens: 11 });
+    expect(data.usage).toMatchObject({
+      prompt_tokens: 6,
+      completion_tokens: 5,
+      total_tokens: 11,
+      completion_tokens_details: { reasoning_tokens: 0 },
+      prompt_tokens_details: { cached_tokens: 0 },
+    });
     expect(data).toHaveProperty('prompt_filter_results.0.content_filter_results.hate', {
       filtered: false,
       severity: 'safe',
