@@ -89,11 +89,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const simulator = await startModelSimulator({
         port: dev.MODEL_SIMULATOR_PORT,
         apiKey,
-        // Classic until the app takes reasoning deployments (issue 12).
+        // Reasoning deployments, as a new deployment on Azure is today (options.model may say otherwise).
         deployments: [
           config.AZURE_OPENAI_DEPLOYMENT ?? DEPLOYMENT,
           ...(config.AZURE_OPENAI_ALLOWED_DEPLOYMENTS ?? []),
-        ].map((name) => `${name}:classic`),
+        ].map((name) => `${name}:reasoning`),
         ...options.model,
       });
       model = simulator;

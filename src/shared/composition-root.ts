@@ -14,6 +14,7 @@ import { resolveSystemPrompt } from './chat/system-prompt';
 import { createToolRegistry } from './chat/tool-registry';
 import { type CompletionsService, createCompletionsService } from './completions/completions-service';
 import { loadConfig, type LoadedConfig, type Provenance } from './config/load-config';
+import { parseModelFamilies } from './config/model-settings';
 import type { AppConfig } from './config/settings';
 import { createCosmosClient } from './cosmos/cosmos-client';
 import { createContainerProvider } from './cosmos/cosmos-containers';
@@ -27,8 +28,10 @@ import { bearerTokenProvider, lazyCredential } from './identity/azure-credential
 import { type CallerResolver, createCallerResolver } from './identity/caller';
 import { consoleSink, createLogger, type Logger, type LogSink } from './logging/logger';
 import { createRedactor, type Redact } from './logging/redactor';
-import { createAzureOpenAIChatModel, lazyAzureOpenAIClient } from './model/azure-openai-chat-model';
+import { createAzureOpenAIChatModel } from './model/azure-openai-chat-model';
 import type { ChatModel } from './model/chat-model';
+import { CapabilityStore } from './model/model-capabilities';
+import { lazyOpenAIClient } from './model/openai-client';
 import { createQueueServiceClient, encodeQueueMessage, isLocalStorage } from './queues/queue-service';
 import { createHeuristicScorer, createPredictCustomerTool } from './scoring/predict-customer-tool';
 import { createAmlScorer } from './scoring/scoring-client';
@@ -106,8 +109,9 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
   for (const warning of telemetry.warnings) logger().warn(warning);
 
   const deployment = config.AZURE_OPENAI_DEPLOYMENT ?? '';
-  // One AzureOpenAI client per process, shared by the chat model and the batch model.
-  const openAIClient = lazyAzureOpenAIClient({
+  // One client per process (the v1 API unless a dated api-version is set), shared by the chat model and
+  // the batch model, and one record of what each deployment takes.
+  const openAIClient = lazyOpenAIClient({
     endpoint: config.AZURE_OPENAI_ENDPOINT ?? '',
     apiVersion: config.AZURE_OPENAI_API_VERSION,
     timeoutMs: config.AZURE_OPENAI_TIMEOUT_MS,
@@ -115,13 +119,14 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
       ? { tokenProvider: () => getToken('https://cognitiveservices.azure.com/.default') }
       : { apiKey: config.AZURE_OPENAI_API_KEY }),
   });
+  const capabilities = new CapabilityStore(parseModelFamilies(config.AZURE_OPENAI_MODEL_FAMILY));
   const modelWith = (retry: { maxRetries: number; maxTotalWaitMs: number }) =>
     createAzureOpenAIChatModel({
-      endpoint: config.AZURE_OPENAI_ENDPOINT ?? '',
-      apiVersion: config.AZURE_OPENAI_API_VERSION,
-      timeoutMs: config.AZURE_OPENAI_TIMEOUT_MS,
       deployment,
       client: openAIClient,
+      capabilities,
+      defaultReasoningEffort: config.AZURE_OPENAI_REASONING_EFFORT,
+      log: logger(),
       retry: { ...retry, baseDelayMs: 500, maxDelayMs: 8_000 },
     });
   const modelTelemetry = {
@@ -187,6 +192,7 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
       defaultDeployment: deployment,
       allowedDeployments: config.AZURE_OPENAI_ALLOWED_DEPLOYMENTS,
       historyTokenBudget: config.CHAT_HISTORY_TOKEN_BUDGET,
+      maxCompletionTokens: config.CHAT_MAX_COMPLETION_TOKENS,
     },
   });
 
@@ -215,6 +221,7 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
     limiter,
     validatorFor,
     maxDeferrals: config.BATCH_MAX_DEFERRALS,
+    maxCompletionTokens: config.CHAT_MAX_COMPLETION_TOKENS,
     log,
     requeue: async (slice, delayMs) => {
       await (
@@ -255,7 +262,7 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
     health,
     model,
     chat,
-    completions: createCompletionsService(model),
+    completions: createCompletionsService(model, { maxCompletionTokens: config.CHAT_MAX_COMPLETION_TOKENS }),
     history,
     conversations: createConversationService(history),
     queue,

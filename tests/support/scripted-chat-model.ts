@@ -24,8 +24,9 @@ export class ScriptedChatModel implements ChatModel {
       content: null,
       toolCalls: [],
       finishReason: step.toolCalls === undefined ? 'stop' : 'tool_calls',
-      usage: { promptTokens: 10, completionTokens: 5, totalTokens: 15 },
+      usage: { promptTokens: 10, completionTokens: 5, totalTokens: 15, reasoningTokens: 0, cachedTokens: 0 },
       deployment: 'chat',
+      ignored: [],
       ...step,
     });
   }

@@ -1,5 +1,14 @@
 import { z } from 'zod';
 
+import { REASONING_EFFORTS, VERBOSITIES } from '../model/chat-model';
+
+/** maxTokens, reasoningEffort and verbosity: the same on chat and completions. */
+export const generationFields = {
+  maxTokens: z.number().int().min(1).max(128_000).optional(),
+  reasoningEffort: z.enum(REASONING_EFFORTS).optional(),
+  verbosity: z.enum(VERBOSITIES).optional(),
+};
+
 export const conversationIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "-" or "_"');
@@ -21,7 +30,7 @@ export function chatRequestSchema(limits: { readonly maxMessageChars: number }) 
         .optional(),
       conversationId: conversationIdSchema.optional(),
       temperature: z.number().min(0).max(2).optional(),
-      maxTokens: z.number().int().min(1).max(32_768).optional(),
+      ...generationFields,
       model: z.string().min(1).max(128).optional(),
       context: z.record(z.string(), z.unknown()).optional(),
       sessionState: z.unknown().optional(),

@@ -17,7 +17,7 @@ import { startTelemetryForTests } from '../../../src/shared/telemetry/telemetry-
 import { ScriptedChatModel } from '../../support/scripted-chat-model';
 
 const SECRET_PROMPT = 'my account number is 4242';
-const usage = { promptTokens: 12, completionTokens: 3, totalTokens: 15 };
+const usage = { promptTokens: 12, completionTokens: 3, totalTokens: 15, reasoningTokens: 0, cachedTokens: 0 };
 const request = { messages: [{ role: 'user' as const, content: SECRET_PROMPT }] };
 const customer = {
   age: 32,
