@@ -27,7 +27,7 @@ export interface AnswerContext {
   readonly spec: DeploymentSpec;
   /** `[sim:reasoning-tokens:<n>]`, else the effort decides. */
   readonly reasoningTokens?: number | undefined;
-  /** `[sim:output-filter]`: a text answer is cut by the output content filter. */
+  /** `[sim:output-filter]`: the answer is stopped by the output content filter. */
   readonly outputFilter?: boolean;
   /** Prompt tokens served from the prompt cache. */
   readonly cachedTokens?: number;
@@ -70,11 +70,12 @@ export function toCompletion(request: ChatRequest, turn: ModelTurn, context: Ans
       ? 0
       : turn.calls.reduce((total, call) => total + countArgumentTokens(call.arguments), 0);
   const exhausted = left <= 0 || (turn.kind === 'tool-calls' && argumentTokens > left);
-  const filtered = context.outputFilter === true && turn.kind === 'text' && !exhausted;
+  // The output filter cuts a text answer halfway, and withholds tool calls altogether.
+  const filtered = context.outputFilter === true && !exhausted;
   const kept = exhausted ? 0 : filtered ? Math.floor(allTokens.length / 2) : Math.min(allTokens.length, left);
   const tokens = allTokens.slice(0, kept);
   const answered: ModelTurn =
-    turn.kind === 'text' || exhausted ? { kind: 'text', text: tokens.join('') } : turn;
+    turn.kind === 'text' || exhausted || filtered ? { kind: 'text', text: tokens.join('') } : turn;
   const finishReason: FinishReason = exhausted
     ? 'length'
     : filtered
