@@ -9,6 +9,7 @@ import {
   type ModelSimulatorStats,
   startModelSimulator,
 } from '../../dev/model-simulator';
+import { errorOf } from '../support/api-error';
 
 const API_KEY = 'local-key';
 
@@ -23,16 +24,6 @@ const tools: ChatCompletionTool[] = [
     function: { name: 'lookup', parameters: z.toJSONSchema(lookup) },
   },
 ];
-
-async function errorOf(promise: Promise<unknown>): Promise<APIError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof APIError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 function ask(content: string): Promise<unknown> {
   return client.chat.completions.create({ model: 'chat', messages: user(content) });

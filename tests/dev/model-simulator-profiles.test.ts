@@ -1,24 +1,15 @@
-import { APIError, AzureOpenAI, OpenAI } from 'openai';
+import { AzureOpenAI, OpenAI } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionTool } from 'openai/resources/chat/completions';
 
 import { type ModelSimulator, startModelSimulator } from '../../dev/model-simulator';
 import { readEnvironmentOptions } from '../../dev/model-simulator/environment-options';
+import { errorOf } from '../support/api-error';
 
 const API_KEY = 'profile-key';
 
 let simulator: ModelSimulator;
 /** The v1 API, as the app uses it: the plain OpenAI client, the deployment as `model`, the key in api-key. */
 let v1: OpenAI;
-
-async function errorOf(promise: Promise<unknown>): Promise<APIError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof APIError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const user = (content: string) => [{ role: 'user' as const, content }];
 const weather: ChatCompletionTool = {

@@ -1,4 +1,4 @@
-import { APIError, AzureOpenAI, OpenAI } from 'openai';
+import { AzureOpenAI, OpenAI } from 'openai';
 import type {
   ChatCompletionChunk,
   ChatCompletionMessageParam,
@@ -7,6 +7,7 @@ import type {
 import { z } from 'zod';
 
 import { type ModelSimulator, startModelSimulator } from '../../dev/model-simulator';
+import { errorOf } from '../support/api-error';
 
 const API_KEY = 'local-key';
 const API_VERSION = '2024-10-21';
@@ -30,16 +31,6 @@ function tool(name: string, schema: z.ZodObject): ChatCompletionTool {
     type: 'function',
     function: { name, parameters: z.toJSONSchema(schema) },
   };
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<APIError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof APIError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 const traveller = z.object({

@@ -1,17 +1,11 @@
 import type { ChatRequest as SimulatorRequest } from '../../dev/model-simulator/chat-request';
-import { getJson, startTestStack, type TestStack } from '../support/test-stack';
+import { postJson, startTestStack, type TestStack } from '../support/test-stack';
 
 /**
  * The same app against a classic deployment (the simulator's classic profile, gpt-4o-mini), picked
  * with `model` from the allowlist next to the default reasoning deployment: it works unchanged.
  */
-function post(base: string, path: string, body: unknown) {
-  return getJson(`${base}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-}
+const post = (base: string, path: string, body: unknown) => postJson(`${base}${path}`, body);
 
 interface Answer {
   finishReason: string;

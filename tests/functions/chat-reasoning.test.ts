@@ -1,17 +1,11 @@
 import type { ChatRequest as SimulatorRequest } from '../../dev/model-simulator/chat-request';
-import { getJson, startTestStack, type TestStack } from '../support/test-stack';
+import { postJson, startTestStack, type TestStack } from '../support/test-stack';
 
 /**
  * Chat and completions through the local host against a reasoning deployment (the simulator's GPT-5
  * profile, gpt-5.4-mini): the measured defects of issue 12, then what the app sends and answers.
  */
-async function post(base: string, path: string, body: unknown) {
-  return getJson(`${base}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-}
+const post = (base: string, path: string, body: unknown) => postJson(`${base}${path}`, body);
 
 interface Answer {
   finishReason: string;

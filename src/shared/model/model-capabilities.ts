@@ -3,7 +3,7 @@ import type { ModelFamilies } from '../config/model-settings';
 export type ModelFamily = 'reasoning' | 'classic';
 
 /** The optional request features a deployment may refuse. */
-export type Feature = 'temperature' | 'reasoning_effort' | 'verbosity' | 'developer_role';
+export type Feature = 'temperature' | 'reasoning_effort' | 'verbosity' | 'developer_role' | 'strict_tools';
 
 /** What one deployment takes, as far as the app knows: configured, read from its model, or learned. */
 export interface Capabilities {
@@ -47,6 +47,7 @@ export function takes(capabilities: Capabilities, feature: Feature): boolean {
   if (capabilities.refused.has(feature)) return false;
   if (feature === 'temperature') return capabilities.family !== 'reasoning';
   if (feature === 'developer_role') return capabilities.family === 'reasoning';
+  if (feature === 'strict_tools') return true;
   return capabilities.family !== 'classic';
 }
 

@@ -44,14 +44,14 @@ export function toOpenAIMessages(
   });
 }
 
-export function toOpenAITools(tools: readonly ToolDefinition[]): ChatCompletionTool[] {
+export function toOpenAITools(tools: readonly ToolDefinition[], strict = true): ChatCompletionTool[] {
   return tools.map((tool) => ({
     type: 'function',
     function: {
       name: tool.name,
       description: tool.description,
       parameters: { ...tool.parameters },
-      ...(tool.strict === true ? { strict: true } : {}),
+      ...(tool.strict === true && strict ? { strict: true } : {}),
     },
   }));
 }
@@ -90,7 +90,8 @@ export function toOpenAIBody(
   }
   const developerRole = takes(capabilities, 'developer_role');
   const tools = (request.tools ?? []).length > 0 && request.toolChoice !== 'none';
-  const body = toBody(request, deployment, {
+  const strictTools = takes(capabilities, 'strict_tools');
+  const body = toBody(request, deployment, strictTools, {
     messages: toOpenAIMessages(request.messages, developerRole ? 'developer' : 'system'),
     ...(temperature ? { temperature: request.temperature } : {}),
     ...(request.maxTokens === undefined ? {} : { [capabilities.tokenLimit]: request.maxTokens }),
@@ -104,6 +105,7 @@ export function toOpenAIBody(
     verbosity,
     tools,
     developerRole: developerRole && request.messages.some((message) => message.role === 'system'),
+    strictTools: strictTools && (request.tools ?? []).some((tool) => tool.strict === true),
   };
   return { body, sent, ignored };
 }
@@ -147,6 +149,7 @@ type Shaped = Pick<
 function toBody(
   request: ChatModelRequest,
   deployment: string,
+  strictTools: boolean,
   shaped: Shaped,
 ): ChatCompletionCreateParamsNonStreaming {
   const tools = request.tools ?? [];
@@ -154,7 +157,7 @@ function toBody(
   return {
     model: deployment,
     ...shaped,
-    ...(tools.length === 0 ? {} : { tools: toOpenAITools(tools) }),
+    ...(tools.length === 0 ? {} : { tools: toOpenAITools(tools, strictTools) }),
     ...(tools.length === 0 || choice === undefined
       ? {}
       : {

@@ -19,6 +19,8 @@ export interface SentParameters {
   readonly verbosity: boolean;
   readonly tools: boolean;
   readonly developerRole: boolean;
+  /** A function was sent with `strict: true` (structured outputs). */
+  readonly strictTools: boolean;
 }
 
 const errorBody = z.object({
@@ -65,6 +67,10 @@ export function learnFrom(
   if (param === 'verbosity' && sent.verbosity) return refuse(capabilities, 'verbosity');
   if (/^messages\.?\[?\d+\]?\.role$/.test(param) && sent.developerRole) {
     return refuse(capabilities, 'developer_role');
+  }
+  // An older api-version or model without structured outputs: the functions go non-strict (and are validated).
+  if (/^tools\.?\[?\d+\]?\.function\.strict$|^strict$/.test(param) && sent.strictTools) {
+    return refuse(capabilities, 'strict_tools');
   }
   if (param !== 'reasoning_effort' || sent.reasoningEffort === undefined) return undefined;
   const effort = sent.reasoningEffort;

@@ -20,6 +20,7 @@ const sent = (extra: Partial<SentParameters> = {}): SentParameters => ({
   verbosity: false,
   tools: false,
   developerRole: false,
+  strictTools: false,
   ...extra,
 });
 
@@ -169,6 +170,25 @@ describe('what a refusal teaches', () => {
     expect([...(value?.refusedEfforts ?? [])]).toEqual(['minimal']);
     expect(parameter).toMatchObject({ family: 'classic' });
     expect(parameter?.refused.has('reasoning_effort')).toBe(true);
+  });
+
+  it('when strict functions are refused, then functions go non-strict from then on', () => {
+    const learned = learnFrom(
+      nothing,
+      { param: 'tools[0].function.strict', code: 'unsupported_parameter', message: '' },
+      sent({ tools: true, strictTools: true }),
+    );
+    const strictTool = { ...tool, strict: true };
+    if (learned === undefined) throw new Error('nothing learned');
+    expect(toOpenAIBody(request({ tools: [strictTool] }), 'chat', learned, 'low').body.tools?.[0]).toEqual({
+      type: 'function',
+      function: { name: 'get_stat', description: 'a statistic', parameters: { type: 'object' } },
+    });
+    expect(
+      toOpenAIBody(request({ tools: [strictTool] }), 'chat', nothing, 'low').body.tools?.[0],
+    ).toMatchObject({
+      function: { strict: true },
+    });
   });
 
   it('when a refusal names a parameter the app did not send, or nothing new, then there is nothing to learn', () => {
