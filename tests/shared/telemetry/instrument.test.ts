@@ -96,6 +96,32 @@ describe('instrumentChatModel', () => {
     expect(exported(span)).not.toContain('balance');
   });
 
+  test('when a reasoning model answers, then the span carries its reported model, reasoning and cached tokens', async () => {
+    const model = instrumentChatModel(
+      new ScriptedChatModel({
+        content: 'ok',
+        usage: {
+          promptTokens: 2048,
+          completionTokens: 80,
+          totalTokens: 2128,
+          reasoningTokens: 64,
+          cachedTokens: 1920,
+        },
+        model: 'gpt-5.4-mini-2026-03-17',
+      }),
+      { defaultDeployment: 'chat' },
+    );
+
+    await model.complete(request);
+
+    expect(onlySpan().attributes).toMatchObject({
+      'gen_ai.response.model': 'gpt-5.4-mini-2026-03-17',
+      'gen_ai.usage.output_tokens': 80,
+      'gen_ai.usage.reasoning.output_tokens': 64,
+      'gen_ai.usage.cache_read.input_tokens': 1920,
+    });
+  });
+
   test('when a request picks another deployment, then the span is named after that deployment', async () => {
     const model = instrumentChatModel(new ScriptedChatModel({ deployment: 'gpt-4o' }), {
       defaultDeployment: 'gpt-4o-mini',
