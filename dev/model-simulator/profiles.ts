@@ -50,19 +50,22 @@ export function modelNameOf(model: string): string {
 }
 
 /**
- * gpt-5, -mini, -nano (2025-08-07) take minimal..high and default to medium; gpt-5.1 and later add
- * none (their default) and drop minimal; from gpt-5.2 on, function tools need reasoning effort none.
+ * gpt-5, -mini, -nano (2025-08-07) take minimal..high and default to medium; gpt-5.1 to gpt-5.4 add
+ * none (their default) and drop minimal; gpt-5.5 and later (and gpt-6) default to medium again. From
+ * gpt-5.2 on, function tools need reasoning effort none, whether the effort was sent or is the default.
  */
 export function traitsOf(model: string): ModelTraits {
-  const minor = /^gpt-5\.(\d+)/.exec(model)?.[1];
-  if (minor === undefined && /^gpt-5(?:-|$)/.test(model)) {
+  const gpt = /^gpt-(\d+)(?:\.(\d+))?/.exec(model);
+  const major = Number(gpt?.[1] ?? 5);
+  const minor = Number(gpt?.[2] ?? 0);
+  if (major === 5 && gpt?.[2] === undefined) {
     return { efforts: ['minimal', 'low', 'medium', 'high'], defaultEffort: 'medium', effortWithTools: true };
   }
-  const version = minor === undefined ? 99 : Number(minor);
+  const later = major > 5 || minor >= 5;
   return {
     efforts: ['none', 'low', 'medium', 'high', 'xhigh'],
-    defaultEffort: 'none',
-    effortWithTools: version < 2,
+    defaultEffort: later ? 'medium' : 'none',
+    effortWithTools: major === 5 && minor < 2,
   };
 }
 

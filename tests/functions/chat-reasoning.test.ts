@@ -155,6 +155,33 @@ describe('a reasoning deployment through the local host', () => {
     });
   });
 
+  describe('with a GPT-5.6 deployment, which reasons by default', () => {
+    let base: string;
+    beforeAll(async () => {
+      simulator().configure({ deployments: ['chat:reasoning@gpt-5.6-luna-2026-07-09'] });
+      base = (await stack.startHost()).url;
+    });
+    afterAll(async () => {
+      await stack.host().stop();
+      simulator().configure({ deployments: ['chat:reasoning'] });
+    });
+
+    it('when a chat turn offers tools with no effort sent, then Azure refuses once, the turn retries with none and answers, and later turns send none at once', async () => {
+      simulator().resetStats();
+      const before = recentCount();
+      const first = await post(base, '/api/chat', { message: 'Hello' });
+      const second = await post(base, '/api/chat', { message: 'Hello again' });
+
+      expect([first.status, second.status]).toEqual([200, 200]);
+      expect(simulator().stats().refused).toBe(1);
+      expect(sentSince(before).map((request) => request.reasoning_effort ?? null)).toEqual([
+        null,
+        'none',
+        'none',
+      ]);
+    });
+  });
+
   describe('with a dated api-version new enough for reasoning models (the classic path)', () => {
     let base: string;
     beforeAll(async () => {

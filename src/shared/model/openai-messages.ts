@@ -80,13 +80,17 @@ export function toOpenAIBody(
   if (request.temperature !== undefined && !temperature) {
     ignored.push({
       param: 'temperature',
-      message: `${who} takes no temperature (reasoning models use their default, 1); it was not sent`,
+      message:
+        capabilities.family === 'reasoning'
+          ? `${who} takes no temperature (reasoning models use their default, 1); it was not sent`
+          : `${who} refused temperature; it was not sent`,
     });
   }
   const effort = effortToSend(request, capabilities, defaultEffort, who, ignored);
   const verbosity = request.verbosity !== undefined && takes(capabilities, 'verbosity');
   if (request.verbosity !== undefined && !verbosity) {
-    ignored.push({ param: 'verbosity', message: `${who} is not a reasoning model: verbosity was not sent` });
+    const why = capabilities.family === 'classic' ? 'is not a reasoning model' : 'does not take verbosity';
+    ignored.push({ param: 'verbosity', message: `${who} ${why}: verbosity was not sent` });
   }
   const developerRole = takes(capabilities, 'developer_role');
   const tools = (request.tools ?? []).length > 0 && request.toolChoice !== 'none';
@@ -119,18 +123,22 @@ function effortToSend(
   ignored: IgnoredParameter[],
 ): NonNullable<OpenAIReasoningEffort> | undefined {
   const asked = request.reasoningEffort;
+  const tools = (request.tools ?? []).length > 0 && request.toolChoice !== 'none';
+  const toolsNeedNone = tools && !capabilities.effortWithTools && takes(capabilities, 'reasoning_effort');
   // Until the deployment is known to reason, only a caller's effort is tried.
   const wanted = asked ?? (capabilities.family === 'reasoning' ? defaultEffort : undefined);
-  if (wanted === undefined) return undefined;
+  if (wanted === undefined)
+    return toolsNeedNone && !capabilities.refusedEfforts.has('none') ? 'none' : undefined;
   const ignore = (message: string) => {
     if (asked !== undefined) ignored.push({ param: 'reasoningEffort', message });
   };
   if (!takes(capabilities, 'reasoning_effort')) {
-    ignore(`${who} is not a reasoning model: reasoningEffort was not sent`);
+    const why =
+      capabilities.family === 'classic' ? 'is not a reasoning model' : 'does not take a reasoning effort';
+    ignore(`${who} ${why}: reasoningEffort was not sent`);
     return undefined;
   }
-  const tools = (request.tools ?? []).length > 0 && request.toolChoice !== 'none';
-  if (tools && !capabilities.effortWithTools) {
+  if (toolsNeedNone) {
     ignore(`${who} takes no reasoning effort together with tools: this call ran with reasoning effort none`);
     return capabilities.refusedEfforts.has('none') ? undefined : 'none';
   }

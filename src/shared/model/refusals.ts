@@ -72,11 +72,13 @@ export function learnFrom(
   if (/^tools\.?\[?\d+\]?\.function\.strict$|^strict$/.test(param) && sent.strictTools) {
     return refuse(capabilities, 'strict_tools');
   }
-  if (param !== 'reasoning_effort' || sent.reasoningEffort === undefined) return undefined;
+  if (param !== 'reasoning_effort') return undefined;
   const effort = sent.reasoningEffort;
+  // Models that reason by default refuse function tools even when no effort was sent: they need none.
   if (sent.tools && effort !== 'none' && capabilities.effortWithTools && /tool/i.test(refusal.message)) {
     return { ...capabilities, effortWithTools: false };
   }
+  if (effort === undefined) return undefined;
   if (refusal.code === 'unsupported_value' || refusal.code === 'invalid_value') {
     return capabilities.refusedEfforts.has(effort)
       ? undefined

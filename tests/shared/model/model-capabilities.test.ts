@@ -167,6 +167,21 @@ describe('what a refusal teaches', () => {
     );
 
     expect(refusedWithTools?.effortWithTools).toBe(false);
+    // A model that reasons by default refuses tools though no effort was sent: from then on, none is sent.
+    const byDefault = learnFrom(
+      nothing,
+      {
+        param: 'reasoning_effort',
+        code: undefined,
+        message: 'Function tools with reasoning_effort are not supported',
+      },
+      sent({ tools: true }),
+    );
+    if (byDefault === undefined) throw new Error('nothing learned');
+    expect(
+      toOpenAIBody(request({ tools: [tool], toolChoice: 'auto' }), 'chat', byDefault, 'low').body
+        .reasoning_effort,
+    ).toBe('none');
     expect([...(value?.refusedEfforts ?? [])]).toEqual(['minimal']);
     expect(parameter).toMatchObject({ family: 'classic' });
     expect(parameter?.refused.has('reasoning_effort')).toBe(true);
