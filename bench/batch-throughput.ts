@@ -1,4 +1,4 @@
-import { AzureOpenAI } from 'openai';
+import { OpenAI } from 'openai';
 
 import { startIsolatedStack } from '../dev/stack/isolated-stack';
 import { type BenchResult, round } from './measure';
@@ -53,10 +53,10 @@ export async function benchBatchThroughput(): Promise<BenchResult> {
 
     // A plain script: one item after another, retrying with exponential backoff.
     stack.model?.configure({ requestsPerMinute: RPM });
-    const client = new AzureOpenAI({
-      endpoint: stack.model?.url ?? '',
+    const client = new OpenAI({
+      baseURL: `${stack.model?.url ?? ''}/openai/v1/`,
       apiKey,
-      apiVersion: '2024-10-21',
+      defaultHeaders: { 'api-key': apiKey, Authorization: null },
       maxRetries: 6,
     });
     const sequentialStarted = performance.now();
@@ -77,7 +77,13 @@ export async function benchBatchThroughput(): Promise<BenchResult> {
       ratioOf: 'job elapsed time / the ideal time the quota allows',
       ratio: round(batchSeconds / idealSeconds),
       target: '≤ 1.15',
-      inputs: { items: ITEMS, requestsPerMinute: RPM, burst, latencyMs: LATENCY_MS },
+      inputs: {
+        items: ITEMS,
+        requestsPerMinute: RPM,
+        burst,
+        latencyMs: LATENCY_MS,
+        deployment: 'reasoning (gpt-5.4-mini profile), v1 API, strict extraction',
+      },
       figures: {
         idealSeconds: round(idealSeconds),
         batchSeconds: round(batchSeconds),

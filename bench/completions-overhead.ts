@@ -1,4 +1,4 @@
-import { AzureOpenAI } from 'openai';
+import { OpenAI } from 'openai';
 
 import { startIsolatedStack } from '../dev/stack/isolated-stack';
 import { type BenchResult, percentile, round, timeIt } from './measure';
@@ -9,7 +9,8 @@ const TTFT_MS = 20;
 
 /**
  * The app's added latency on POST /api/completions: the same prompt through the local host and through a
- * direct `openai` SDK call to the same model simulator, interleaved so both see the same machine load.
+ * direct `openai` SDK call to the same model simulator (a reasoning deployment on the v1 API, the body the
+ * app sends), interleaved so both see the same machine load.
  */
 export async function benchCompletionsOverhead(): Promise<BenchResult> {
   const apiKey = 'bench-key';
@@ -18,15 +19,22 @@ export async function benchCompletionsOverhead(): Promise<BenchResult> {
     const host = await stack.startHost({ LOG_LEVEL: 'warn' });
     const model = stack.model;
     if (model === undefined) throw new Error('the model simulator did not start');
-    const client = new AzureOpenAI({ endpoint: model.url, apiKey, apiVersion: '2024-10-21', maxRetries: 0 });
+    const client = new OpenAI({
+      baseURL: `${model.url}/openai/v1/`,
+      apiKey,
+      defaultHeaders: { 'api-key': apiKey, Authorization: null },
+      maxRetries: 0,
+    });
     const prompt = 'Explain Azure Functions in one sentence.';
     const direct = () =>
       client.chat.completions.create({
         model: 'chat',
         messages: [
-          { role: 'system', content: 'You are a helpful assistant. Answer clearly and concisely.' },
+          { role: 'developer', content: 'You are a helpful assistant. Answer clearly and concisely.' },
           { role: 'user', content: prompt },
         ],
+        max_completion_tokens: 2048,
+        reasoning_effort: 'low',
       });
     const viaApp = async () => {
       const response = await fetch(`${host.url}/api/completions`, {
@@ -57,7 +65,12 @@ export async function benchCompletionsOverhead(): Promise<BenchResult> {
       name: 'completions overhead',
       ratioOf: 'app p50 / direct SDK p50 (p99 ratio in figures)',
       ratio: round(figures.appP50Ms / figures.directP50Ms),
-      inputs: { requests: REQUESTS, warmup: WARMUP, simulatorTimeToFirstTokenMs: TTFT_MS },
+      inputs: {
+        requests: REQUESTS,
+        warmup: WARMUP,
+        simulatorTimeToFirstTokenMs: TTFT_MS,
+        deployment: 'reasoning (gpt-5.4-mini profile), v1 API',
+      },
       figures: {
         ...figures,
         addedP50Ms: round(figures.appP50Ms - figures.directP50Ms),

@@ -36,7 +36,12 @@ export async function benchStreamingFirstChunk(): Promise<BenchResult> {
       name: 'streaming first chunk',
       ratioOf: 'time to first chunk through the app (p50) / simulator time to first token',
       ratio: round(p50 / TTFT_MS),
-      inputs: { requests: REQUESTS, simulatorTimeToFirstTokenMs: TTFT_MS, perTokenDelayMs: 5 },
+      inputs: {
+        requests: REQUESTS,
+        simulatorTimeToFirstTokenMs: TTFT_MS,
+        perTokenDelayMs: 5,
+        deployment: 'reasoning (gpt-5.4-mini profile), v1 API',
+      },
       figures: { firstChunkP50Ms: round(p50), firstChunkP99Ms: round(percentile(firstChunkMs, 99)) },
     };
   } finally {

@@ -1,4 +1,4 @@
-import { integer, setting } from '../src/shared/config/setting';
+import { integer, list, setting } from '../src/shared/config/setting';
 
 /** Settings of the local-only tooling (local host, emulators, simulators); never read by the deployed app. */
 export const devSettings = {
@@ -19,6 +19,10 @@ export const devSettings = {
   }),
   MODEL_SIMULATOR_PORT: setting(integer(7_072, 1, 65_535), {
     description: 'Port of the local Azure OpenAI simulator',
+  }),
+  MODEL_SIMULATOR_DEPLOYMENTS: setting(list(), {
+    description:
+      'Deployments of the local model simulator, each <name>, <name>:reasoning|classic or <name>:<profile>@<model> (default: AZURE_OPENAI_DEPLOYMENT and the allowlist, as reasoning deployments)',
   }),
   SCORING_SIMULATOR_PORT: setting(integer(7_073, 1, 65_535), {
     description: 'Port of the local Azure ML scoring simulator',

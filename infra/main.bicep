@@ -51,21 +51,21 @@ param openAiLocation string = ''
 @description('Name of the chat deployment (AZURE_OPENAI_DEPLOYMENT).')
 param openAiDeploymentName string = 'chat'
 
-@description('Model of the chat deployment.')
-param openAiModelName string = 'gpt-4o-mini'
+@description('Model of the chat deployment: a GPT-5-family reasoning model that new customers can deploy (see infra/README.md).')
+param openAiModelName string = 'gpt-5.4-mini'
 
 @description('Version of that model.')
-param openAiModelVersion string = '2024-07-18'
+param openAiModelVersion string = '2026-03-17'
 
 @description('SKU of the deployment: GlobalStandard, Standard, DataZoneStandard ...')
 param openAiDeploymentSku string = 'GlobalStandard'
 
 @description('Capacity of the deployment, in thousands of tokens per minute.')
 @minValue(1)
-param openAiDeploymentCapacity int = 30
+param openAiDeploymentCapacity int = 100
 
-@description('Data-plane api-version the app uses (AZURE_OPENAI_API_VERSION).')
-param openAiApiVersion string = '2024-10-21'
+@description('AZURE_OPENAI_API_VERSION: v1 (the v1 API, recommended) or a dated api-version for the classic path.')
+param openAiApiVersion string = 'v1'
 
 // Cosmos DB
 @description('Name of the Cosmos DB database (COSMOS_DATABASE).')

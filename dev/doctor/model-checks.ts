@@ -1,5 +1,8 @@
+import { parseModelFamilies } from '../../src/shared/config/model-settings';
 import { AppError } from '../../src/shared/errors';
 import { createAzureOpenAIChatModel } from '../../src/shared/model/azure-openai-chat-model';
+import { CapabilityStore } from '../../src/shared/model/model-capabilities';
+import { describeEndpointStyle, endpointStyle, lazyOpenAIClient } from '../../src/shared/model/openai-client';
 import {
   type CheckContext,
   type CheckResult,
@@ -10,6 +13,7 @@ import {
   warn,
   withDeadline,
 } from './check';
+import { lifecycleOf, readModelTable, RETIREMENT_WARNING_DAYS } from './model-lifecycle';
 import { checkInTwoSteps, credentialName } from './service-steps';
 
 const ENDPOINT = 'Azure OpenAI endpoint';
@@ -30,13 +34,16 @@ const HINTS: Readonly<Record<string, string>> = {
     'AZURE_OPENAI_DEPLOYMENT must be the name of a deployment on this resource (the deployment name, not the model name); check AZURE_OPENAI_ENDPOINT too',
   model_unreachable: `nothing answered at AZURE_OPENAI_ENDPOINT; ${ENDPOINT_SHAPE}`,
   model_timeout: `AZURE_OPENAI_ENDPOINT did not answer in time; ${ENDPOINT_SHAPE}, reachable from this network`,
+  model_api_version_unsupported:
+    'unset AZURE_OPENAI_API_VERSION to use the v1 API (recommended), or set 2025-04-01-preview or later',
   model_credential_unavailable:
     'set AZURE_OPENAI_API_KEY, or sign in with az login (a managed identity in Azure) and have the role granted',
 };
 
 /**
  * Azure OpenAI: the endpoint answers and accepts the credential (listing models costs no tokens), then
- * the deployment answers a one-token completion.
+ * the deployment answers a one-token completion (`max_completion_tokens: 1`, which a reasoning model
+ * answers with finish_reason length), and the model it reports is looked up in infra/models.json.
  *
  * @example
  * const results = await checkModel(context);
@@ -48,21 +55,26 @@ export async function checkModel({ config, timeoutMs, getToken }: CheckContext):
   }
   const deployment = config.AZURE_OPENAI_DEPLOYMENT;
   const apiKey = config.AZURE_OPENAI_API_KEY;
+  const apiVersion = config.AZURE_OPENAI_API_VERSION ?? 'v1';
   const model = createAzureOpenAIChatModel({
-    endpoint,
-    apiVersion: config.AZURE_OPENAI_API_VERSION ?? '2024-10-21',
     deployment: deployment ?? '',
-    timeoutMs,
+    client: lazyOpenAIClient({
+      endpoint,
+      apiVersion,
+      timeoutMs,
+      ...(apiKey === undefined ? { tokenProvider: () => getToken(COGNITIVE_SERVICES_SCOPE) } : { apiKey }),
+    }),
+    capabilities: new CapabilityStore(parseModelFamilies(config.AZURE_OPENAI_MODEL_FAMILY ?? 'auto')),
     // One attempt: a preflight reports what it sees instead of waiting out a rate limit.
     retry: { maxRetries: 0, maxTotalWaitMs: 0, baseDelayMs: 0, maxDelayMs: 0 },
-    ...(apiKey === undefined ? { tokenProvider: () => getToken(COGNITIVE_SERVICES_SCOPE) } : { apiKey }),
   });
   const auth = credentialName('AZURE_OPENAI_API_KEY', apiKey);
+  const style = describeEndpointStyle(endpointStyle(endpoint, apiVersion));
 
   return checkInTwoSteps(
     {
       run: () => withDeadline(timeoutMs, (signal) => model.ping(signal)),
-      passed: () => pass(ENDPOINT, `${endpoint} answered and accepted the credential (${auth})`),
+      passed: () => pass(ENDPOINT, `${endpoint} answered on ${style} and accepted the credential (${auth})`),
       failed: (error) => endpointFailure(`${endpoint} (${auth})`, error),
     },
     {
@@ -73,10 +85,10 @@ export async function checkModel({ config, timeoutMs, getToken }: CheckContext):
           return warn(DEPLOYMENT, 'skipped: AZURE_OPENAI_DEPLOYMENT is not set (see settings)');
         }
         try {
-          await withDeadline(timeoutMs, (signal) =>
+          const result = await withDeadline(timeoutMs, (signal) =>
             model.complete({ messages: [{ role: 'user', content: 'Say OK.' }], maxTokens: 1 }, signal),
           );
-          return pass(DEPLOYMENT, `'${deployment}' answered a 1-token chat completion`);
+          return deploymentAnswered(deployment, result.model);
         } catch (error) {
           return deploymentFailure(deployment, error);
         }
@@ -102,6 +114,31 @@ function endpointFailure(where: string, error: unknown): CheckResult {
   );
 }
 
+/** The deployment works; what its model is, and whether that version retires soon. */
+function deploymentAnswered(deployment: string, reported: string | undefined): CheckResult {
+  const answered = `'${deployment}' answered a 1-token chat completion`;
+  if (reported === undefined) return warn(DEPLOYMENT, `${answered}, but named no model`);
+  const lifecycle = lifecycleOf(reported, readModelTable());
+  if (!lifecycle.known) {
+    const version = lifecycle.version === undefined ? 'no version' : `version ${lifecycle.version}`;
+    return warn(
+      DEPLOYMENT,
+      `${answered}: model ${lifecycle.name}, ${version}, which infra/models.json does not list`,
+      'check its retirement date on Microsoft Learn (Model retirement schedule) and add it to infra/models.json',
+    );
+  }
+  const { entry, daysLeft } = lifecycle;
+  const dates = `${entry.lifecycle}; no new customers from ${entry.noNewCustomers}, retires ${entry.retirement}`;
+  const detail = `${answered}: model ${entry.model}, version ${entry.version} (${dates})`;
+  if (!lifecycle.retiringSoon) return pass(DEPLOYMENT, detail);
+  const when = daysLeft < 0 ? `retired ${-daysLeft} day(s) ago` : `retires in ${daysLeft} day(s)`;
+  return warn(
+    DEPLOYMENT,
+    `${detail}: it ${when}`,
+    `deploy a newer model version before then (within ${RETIREMENT_WARNING_DAYS} days of retirement Azure upgrades or stops the deployment); see infra/README.md`,
+  );
+}
+
 function deploymentFailure(deployment: string, error: unknown): CheckResult {
   const code = codeOf(error);
   const detail = `'${deployment}': ${describe(error)}`;
@@ -113,7 +150,7 @@ function deploymentFailure(deployment: string, error: unknown): CheckResult {
     );
   }
   if (code === 'content_filter') return warn(DEPLOYMENT, `${detail} (it exists)`);
-  // A 400 comes from the deployment itself (a model that takes max_completion_tokens only, say): it exists.
+  // A 400 comes from the deployment itself: it exists, but refused something the check sent.
   if (code === 'model_error' && /answered 400\b/.test(describe(error))) {
     return warn(
       DEPLOYMENT,

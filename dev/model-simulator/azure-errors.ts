@@ -80,6 +80,64 @@ export function rateLimitedInSeconds(apiVersion: string, seconds: number): Reply
   );
 }
 
+/** OpenAI's validation errors, which Azure passes through: a `param`, a `code`, and no `status`. */
+function invalidRequest(message: string, param: string, code: string | null): Reply {
+  return error(400, { message, type: 'invalid_request_error', param, code });
+}
+
+export function unsupportedParameter(param: string, instead?: string): Reply {
+  const hint = instead === undefined ? '' : ` Use '${instead}' instead.`;
+  return invalidRequest(
+    `Unsupported parameter: '${param}' is not supported with this model.${hint}`,
+    param,
+    'unsupported_parameter',
+  );
+}
+
+export function unsupportedSamplingValue(param: 'temperature' | 'top_p', value: number): Reply {
+  return invalidRequest(
+    `Unsupported value: '${param}' does not support ${value} with this model. Only the default (1) value is supported.`,
+    param,
+    'unsupported_value',
+  );
+}
+
+export function unsupportedEffort(value: string, supported: readonly string[]): Reply {
+  const list = supported.map((effort) => `'${effort}'`);
+  const spoken = `${list.slice(0, -1).join(', ')}, and ${list.at(-1) ?? ''}`;
+  return invalidRequest(
+    `Unsupported value: 'reasoning_effort' does not support '${value}' with this model. Supported values are: ${spoken}.`,
+    'reasoning_effort',
+    'unsupported_value',
+  );
+}
+
+/** GPT-5.2 and later on chat completions: function tools only with reasoning effort none. */
+export function toolsWithReasoningEffort(modelName: string, path: string): Reply {
+  return invalidRequest(
+    `Function tools with reasoning_effort are not supported for ${modelName} in ${path}. To use function tools, use /v1/responses or set reasoning_effort to 'none'.`,
+    'reasoning_effort',
+    null,
+  );
+}
+
+/** A model on the classic path with an api-version older than it needs (Azure's wording, as for o1). */
+export function apiVersionTooOld(modelName: string, minimum: string): Reply {
+  return error(400, {
+    code: 'BadRequest',
+    message: `Model ${modelName} is enabled only for api versions ${minimum} and later`,
+  });
+}
+
+/** Structured outputs refuse a strict function whose schema is outside the supported subset. */
+export function invalidStrictSchema(functionName: string, index: number, problem: string): Reply {
+  return invalidRequest(
+    `Invalid schema for function '${functionName}': ${problem}`,
+    `tools[${index}].function.parameters`,
+    'invalid_function_parameters',
+  );
+}
+
 export function contentFiltered(): Reply {
   return error(400, {
     code: 'content_filter',

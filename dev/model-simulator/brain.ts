@@ -57,7 +57,8 @@ export function decideTurn(request: ChatRequest, phrases: MagicPhrases): ModelTu
   const tools = request.tool_choice === 'none' ? [] : (request.tools ?? []);
   const firstTool = tools[0];
   const forced = forcedTool(request);
-  if (forced !== undefined && phrases.invalidArguments) {
+  // Structured outputs (a strict function) guarantee arguments that match the schema.
+  if (forced !== undefined && phrases.invalidArguments && forced.function.strict !== true) {
     const json = JSON.stringify(violateSchema(schemaOf(forced), fillText));
     return { kind: 'tool-calls', calls: [call(forced.function.name, json)] };
   }

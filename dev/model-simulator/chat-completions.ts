@@ -18,6 +18,8 @@ import { type ChatRequest, parseChatRequest } from './chat-request';
 import { toCompletion, toCompletionBody } from './completion';
 import { abortSignalFor, BodyTooLargeError, readBody, type Reply, sendReply } from './http-io';
 import { type MagicPhrases, readMagicPhrases } from './magic-phrases';
+import { refuseApiVersion, refuseParameters } from './profile-rules';
+import type { DeploymentSpec } from './profiles';
 import type { Remaining } from './rate-limiter';
 import type { SimulatorState } from './simulator-state';
 import { writeStream } from './sse-writer';
@@ -30,11 +32,11 @@ export type ChatRoute =
 
 interface AcceptedChat {
   readonly chat: ChatRequest;
-  readonly model: string;
+  readonly spec: DeploymentSpec;
   readonly apiVersion: string;
 }
 
-/** Path, auth, deployment and body, in the order Azure checks them. */
+/** Path, auth, deployment, api-version and body, in the order Azure checks them. */
 async function accept(
   state: SimulatorState,
   request: IncomingMessage,
@@ -43,8 +45,15 @@ async function accept(
   const { options } = state;
   if (route.kind === 'classic' && route.apiVersion === undefined) return resourceNotFound();
   if (!isAuthorized(request.headers, options.apiKey)) return unauthorized();
-  if (route.kind === 'classic' && !options.deployments.includes(route.deployment)) {
-    return deploymentNotFound();
+  const find = (name: string) => options.deployments.find((spec) => spec.name === name);
+  const routed = route.kind === 'classic' ? find(route.deployment) : undefined;
+  if (route.kind === 'classic') {
+    if (routed === undefined) return deploymentNotFound();
+    const tooOld = refuseApiVersion(routed, route.apiVersion ?? '');
+    if (tooOld !== undefined) {
+      state.count('refused');
+      return tooOld;
+    }
   }
   let body: unknown;
   try {
@@ -57,11 +66,17 @@ async function accept(
   const parsed = parseChatRequest(body);
   if ('reply' in parsed) return parsed.reply;
   state.record(parsed.request);
-  const model = route.kind === 'classic' ? route.deployment : parsed.request.model;
-  if (model === undefined) return badRequest("'model' is required on the v1 path", 'model');
-  if (!options.deployments.includes(model)) return deploymentNotFound();
+  const name = route.kind === 'classic' ? route.deployment : parsed.request.model;
+  if (name === undefined) return badRequest("'model' is required on the v1 path", 'model');
+  const spec = routed ?? find(name);
+  if (spec === undefined) return deploymentNotFound();
+  const refused = refuseParameters(spec, parsed.request);
+  if (refused !== undefined) {
+    state.count('refused');
+    return refused;
+  }
   const apiVersion = route.kind === 'classic' ? (route.apiVersion ?? '') : 'v1';
-  return { chat: parsed.request, model, apiVersion };
+  return { chat: parsed.request, spec, apiVersion };
 }
 
 /** Injected faults, then quotas, then the phrases that turn a request into an error. */
@@ -127,7 +142,7 @@ export async function handleChatCompletions(
       sendReply(response, accepted, idHeaders);
       return;
     }
-    const { chat, model } = accepted;
+    const { chat, spec } = accepted;
     const phrases = readMagicPhrases(lastUserText(chat.messages));
     const refusal = refuse(state, accepted, phrases);
     const headers = { ...idHeaders, ...rateLimitHeaders(refusal.remaining) };
@@ -135,7 +150,12 @@ export async function handleChatCompletions(
       sendReply(response, refusal.reply, headers);
       return;
     }
-    const completion = toCompletion(chat, decideTurn(chat, phrases), model);
+    const completion = toCompletion(chat, decideTurn(chat, phrases), {
+      spec,
+      reasoningTokens: phrases.reasoningTokens,
+      outputFilter: phrases.outputFilter,
+      cachedTokens: state.promptCache.cachedTokens(chat),
+    });
     const timing = state.options;
     if (chat.stream === true) {
       const includeUsage = chat.stream_options?.include_usage === true;

@@ -71,6 +71,9 @@ export const chatRequestSchema = z
     top_p: z.number().min(0).max(1).nullable().optional(),
     max_tokens: positiveInteger,
     max_completion_tokens: positiveInteger,
+    // Which efforts a model takes depends on the model: the deployment's profile decides.
+    reasoning_effort: z.string().nullable().optional(),
+    verbosity: z.enum(['low', 'medium', 'high']).nullable().optional(),
   })
   .superRefine((request, context) => {
     if (request.tool_choice !== undefined && request.tools === undefined) {

@@ -15,8 +15,8 @@ export function listModels(
 ): Reply {
   if (apiVersion === undefined) return resourceNotFound();
   if (!isAuthorized(headers, options.apiKey)) return unauthorized();
-  const data = options.deployments.map((id) => ({
-    id,
+  const data = options.deployments.map(({ name }) => ({
+    id: name,
     object: 'model',
     created: CREATED,
     owned_by: 'system',

@@ -8,6 +8,10 @@ export interface MagicPhrases {
   readonly invalidArguments: boolean;
   /** From `[sim:retry-after:<seconds>]`. */
   readonly retryAfterSeconds: number | undefined;
+  /** `[sim:output-filter]`: the answer is cut by the output content filter (violence). */
+  readonly outputFilter: boolean;
+  /** From `[sim:reasoning-tokens:<n>]`: a reasoning deployment spends this many hidden tokens. */
+  readonly reasoningTokens: number | undefined;
 }
 
 const MAGIC_PHRASE = /\[sim:[^\]]*\]/gi;
@@ -15,6 +19,7 @@ const MAGIC_PHRASE = /\[sim:[^\]]*\]/gi;
 export function readMagicPhrases(text: string): MagicPhrases {
   const has = (phrase: string): boolean => text.toLowerCase().includes(`[sim:${phrase}]`);
   const retryAfter = /\[sim:retry-after:(\d+)\]/i.exec(text)?.[1];
+  const reasoning = /\[sim:reasoning-tokens:(\d{1,7})\]/i.exec(text)?.[1];
   return {
     contentFilter: has('content-filter'),
     malformedArguments: has('malformed-args'),
@@ -23,6 +28,8 @@ export function readMagicPhrases(text: string): MagicPhrases {
     midStreamError: has('mid-stream-error'),
     invalidArguments: has('invalid-args'),
     retryAfterSeconds: retryAfter === undefined ? undefined : Number(retryAfter),
+    outputFilter: has('output-filter'),
+    reasoningTokens: reasoning === undefined ? undefined : Number(reasoning),
   };
 }
 

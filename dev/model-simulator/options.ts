@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import type { ChatRequest } from './chat-request';
+import { type DeploymentSpec, deploymentSpecSchema } from './profiles';
 
 export interface ModelSimulatorOptions {
   /** 0 = any free port (default 0). */
@@ -9,7 +10,10 @@ export interface ModelSimulatorOptions {
   host?: string;
   /** Key accepted in the `api-key` header; when undefined any non-empty api-key is accepted. */
   apiKey?: string | undefined;
-  /** Deployments that exist (default ['chat']); others get 404 DeploymentNotFound. */
+  /**
+   * Deployments that exist, each `name`, `name:reasoning|classic` or `name:<profile>@<model>` (default
+   * ['chat'], a reasoning deployment); others get 404 DeploymentNotFound.
+   */
   deployments?: string[];
   /** Delay before the first content or tool delta (default 0). */
   timeToFirstTokenMs?: number;
@@ -42,6 +46,8 @@ export interface ModelSimulatorStats {
   aborted: number;
   rateLimited: number;
   injectedFailures: number;
+  /** 400s for a parameter, value or api-version the deployment's profile does not take. */
+  refused: number;
   inFlight: number;
   maxInFlight: number;
 }
@@ -66,7 +72,7 @@ export interface ResolvedOptions {
   readonly port: number;
   readonly host: string;
   readonly apiKey: string | undefined;
-  readonly deployments: readonly string[];
+  readonly deployments: readonly DeploymentSpec[];
   readonly timeToFirstTokenMs: number;
   readonly perTokenDelayMs: number;
   readonly requestsPerMinute: number | undefined;
@@ -81,7 +87,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   port: 0,
   host: '127.0.0.1',
   apiKey: undefined,
-  deployments: ['chat'],
+  deployments: [deploymentSpecSchema.parse('chat')],
   timeToFirstTokenMs: 0,
   perTokenDelayMs: 0,
   requestsPerMinute: undefined,
@@ -100,7 +106,7 @@ const perMinute = z.number().positive().nullable().optional();
 /** What `PUT /_simulator/config` accepts: the options that can change at runtime. */
 export const runtimeOptionsSchema = z.strictObject({
   apiKey: z.string().min(1).nullable().optional(),
-  deployments: z.array(z.string().min(1)).optional(),
+  deployments: z.array(deploymentSpecSchema).optional(),
   timeToFirstTokenMs: delayMs.optional(),
   perTokenDelayMs: delayMs.optional(),
   requestsPerMinute: perMinute,

@@ -6,6 +6,7 @@ import { FaultInjector } from './fault-injector';
 const RECENT_REQUESTS = 50;
 import type { ModelSimulatorStats, ResolvedOptions, RuntimeOptions, ScriptedResponse } from './options';
 import { applyOptions } from './options';
+import { PromptCache } from './prompt-cache';
 import { RateLimiter } from './rate-limiter';
 
 type Counter = Exclude<keyof ModelSimulatorStats, 'inFlight' | 'maxInFlight'>;
@@ -15,6 +16,7 @@ export class SimulatorState {
   private current: ResolvedOptions;
   private limiter: RateLimiter;
   private readonly faults: FaultInjector;
+  readonly promptCache = new PromptCache();
   private readonly script: ScriptedResponse[] = [];
   private readonly recent: ChatRequest[] = [];
   private counters: Record<Counter, number> = emptyCounters();
@@ -77,7 +79,7 @@ export class SimulatorState {
     return [...this.recent];
   }
 
-  count(counter: 'rateLimited' | 'injectedFailures'): void {
+  count(counter: 'rateLimited' | 'injectedFailures' | 'refused'): void {
     this.counters[counter] += 1;
   }
 
@@ -93,5 +95,5 @@ export class SimulatorState {
 }
 
 function emptyCounters(): Record<Counter, number> {
-  return { requests: 0, completed: 0, aborted: 0, rateLimited: 0, injectedFailures: 0 };
+  return { requests: 0, completed: 0, aborted: 0, rateLimited: 0, injectedFailures: 0, refused: 0 };
 }

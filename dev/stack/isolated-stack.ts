@@ -36,6 +36,7 @@ export async function startIsolatedStack(
     AZURITE_TABLE_PORT: 0,
     COSMOS_EMULATOR_PORT: await freePort(),
     MODEL_SIMULATOR_PORT: 0,
+    MODEL_SIMULATOR_DEPLOYMENTS: [],
     SCORING_SIMULATOR_PORT: 0,
     SANDBOX_SIMULATOR_PORT: 0,
   };
@@ -93,4 +94,17 @@ export async function getJson(
     // not JSON: the test will say so
   }
   return { status: response.status, headers: response.headers, body };
+}
+
+/** POSTs a JSON body (or a raw string) and reads the answer as getJson does. */
+export function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: unknown }> {
+  return getJson(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 }

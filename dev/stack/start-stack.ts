@@ -89,13 +89,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     let model: ModelSimulator | undefined;
     if (config.AZURE_OPENAI_ENDPOINT === undefined) {
       const apiKey = options.model?.apiKey ?? randomBytes(24).toString('hex');
+      // Reasoning deployments, as a new deployment on Azure is today, unless told otherwise.
+      const deployments =
+        dev.MODEL_SIMULATOR_DEPLOYMENTS.length > 0
+          ? dev.MODEL_SIMULATOR_DEPLOYMENTS
+          : [
+              config.AZURE_OPENAI_DEPLOYMENT ?? DEPLOYMENT,
+              ...(config.AZURE_OPENAI_ALLOWED_DEPLOYMENTS ?? []),
+            ].map((name) => `${name}:reasoning`);
       const simulator = await startModelSimulator({
         port: dev.MODEL_SIMULATOR_PORT,
         apiKey,
-        deployments: [
-          config.AZURE_OPENAI_DEPLOYMENT ?? DEPLOYMENT,
-          ...(config.AZURE_OPENAI_ALLOWED_DEPLOYMENTS ?? []),
-        ],
+        deployments,
         ...options.model,
       });
       model = simulator;
@@ -103,7 +108,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       env.AZURE_OPENAI_ENDPOINT = simulator.url;
       env.AZURE_OPENAI_API_KEY = apiKey;
       env.AZURE_OPENAI_DEPLOYMENT = config.AZURE_OPENAI_DEPLOYMENT ?? DEPLOYMENT;
-      rows.push({ service: 'Azure OpenAI (simulator)', url: simulator.url, kind: 'local' });
+      rows.push({
+        service: `Azure OpenAI (simulator: ${(options.model?.deployments ?? deployments).join(', ')})`,
+        url: simulator.url,
+        kind: 'local',
+      });
     } else {
       rows.push({ service: 'Azure OpenAI', url: config.AZURE_OPENAI_ENDPOINT, kind: 'real' });
     }

@@ -14,18 +14,18 @@ param tags object = {}
 @description('Name of the chat deployment (the app setting AZURE_OPENAI_DEPLOYMENT).')
 param deploymentName string = 'chat'
 
-@description('Model of the chat deployment.')
-param modelName string = 'gpt-4o-mini'
+@description('Model of the chat deployment: a GPT-5-family reasoning model that new customers can deploy (see infra/README.md).')
+param modelName string = 'gpt-5.4-mini'
 
 @description('Version of the model.')
-param modelVersion string = '2024-07-18'
+param modelVersion string = '2026-03-17'
 
 @description('Deployment SKU: GlobalStandard, Standard, DataZoneStandard ...')
 param deploymentSku string = 'GlobalStandard'
 
 @description('Capacity of the deployment, in thousands of tokens per minute.')
 @minValue(1)
-param deploymentCapacity int = 30
+param deploymentCapacity int = 100
 
 @description('Object id of the app\'s managed identity.')
 param appPrincipalId string

@@ -39,6 +39,19 @@ export class ValidationError extends AppError {
   }
 }
 
+/** The model's answer was stopped by the Azure OpenAI output content filter: not a normal answer. */
+export class ContentFilteredError extends AppError {
+  constructor(readonly category: string | undefined) {
+    const named = category === undefined ? '' : ` (category: ${category})`;
+    super(
+      400,
+      'content_filtered',
+      `The answer was stopped by the Azure OpenAI content filter${named}`,
+      category === undefined ? undefined : [{ path: 'output', code: category, message: 'filtered' }],
+    );
+  }
+}
+
 export class UnauthorizedError extends AppError {
   constructor(message = 'Authentication is required') {
     super(401, 'unauthorized', message);

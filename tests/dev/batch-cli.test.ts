@@ -166,7 +166,7 @@ describe('npm run batch against the local host', () => {
   it('when an item fails, then submit --wait exits 2 and shows its error in the table and the file', async () => {
     writeFileSync(
       join(workDir, 'mixed.jsonl'),
-      '"Apple Inc. stock symbol is AAPL"\n"Broken Corp always answers off-schema [sim:invalid-args]"\n',
+      '"Apple Inc. stock symbol is AAPL"\n"Broken Corp thinks past the token budget [sim:reasoning-tokens:100000]"\n',
     );
     const run = await runCli([
       'submit',
@@ -184,7 +184,10 @@ describe('npm run batch against the local host', () => {
     expect(run.stderr).toContain('1 of 2 items failed');
     const saved = JSON.parse(readFileSync(join(workDir, 'mixed.json'), 'utf8')) as SavedItem[];
     expect(saved[0]).toMatchObject({ index: 0, output: { stock_symbol: 'AAPL' } });
-    expect(saved[1]).toMatchObject({ index: 1, error: expect.stringContaining('did not match the schema') });
+    expect(saved[1]).toMatchObject({
+      index: 1,
+      error: expect.stringContaining('cut short by the token budget'),
+    });
     expect(saved[1]?.output).toBeUndefined();
   });
 

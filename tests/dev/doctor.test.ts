@@ -228,4 +228,67 @@ describe('npm run doctor', () => {
     expect(run.stdout).toMatch(/`npm start` runs local stand-ins/);
     expect(scoring.stats().requests).toBe(0);
   });
+
+  describe("the deployment's model", () => {
+    const model = () => {
+      if (stack.model === undefined) throw new Error('no model simulator');
+      return stack.model;
+    };
+    afterEach(() => {
+      model().configure({ deployments: ['chat:reasoning'] });
+    });
+
+    test('when the deployment is a reasoning model on the v1 API, then the 1-token check passes and names model, version and dates', async () => {
+      model().resetStats();
+      const before = model().recentRequests().length;
+      const run = await runDoctor(stack.env);
+
+      expect(lineOf(run.stdout, 'Azure OpenAI endpoint').detail).toContain(
+        `answered on the v1 API (${stack.env.AZURE_OPENAI_ENDPOINT ?? ''}/openai/v1/)`,
+      );
+      expect(lineOf(run.stdout, 'Azure OpenAI deployment')).toEqual({
+        mark: '✔',
+        detail:
+          "'chat' answered a 1-token chat completion: model gpt-5.4-mini, version 2026-03-17 (GA; no new customers from 2027-03-17, retires 2027-09-21)",
+      });
+      expect(model().recentRequests().slice(before)).toEqual([
+        expect.objectContaining({ max_completion_tokens: 1 }) as unknown,
+      ]);
+      expect(model().stats().refused).toBe(0);
+    });
+
+    test('when the classic path is configured, then the endpoint line says so', async () => {
+      const run = await runDoctor({ ...stack.env, AZURE_OPENAI_API_VERSION: '2025-04-01-preview' });
+      expect(lineOf(run.stdout, 'Azure OpenAI endpoint').detail).toContain(
+        'answered on the classic path, api-version 2025-04-01-preview',
+      );
+      expect(lineOf(run.stdout, 'Azure OpenAI deployment').mark).toBe('✔');
+    });
+
+    test('when the version retires within 60 days (or has), then it is a warning with the date and what to do', async () => {
+      model().configure({ deployments: ['chat:reasoning@o3-pro-2025-06-10'] });
+      const run = await runDoctor(stack.env);
+
+      const line = lineOf(run.stdout, 'Azure OpenAI deployment');
+      expect(line.mark).toBe('!');
+      expect(line.detail).toMatch(
+        /model o3-pro, version 2025-06-10 \(GA; .*retires 2026-12-17\): it (retires in|retired) \d+ day/,
+      );
+      expect(line.hint).toContain('deploy a newer model version');
+      expect(run.code).toBe(0);
+    });
+
+    test('when the model is not in infra/models.json, then it is a warning saying where to look', async () => {
+      model().configure({ deployments: ['chat:reasoning@gpt-7-2031-01-01'] });
+      const run = await runDoctor(stack.env);
+
+      const line = lineOf(run.stdout, 'Azure OpenAI deployment');
+      expect(line).toMatchObject({
+        mark: '!',
+        detail: expect.stringContaining(
+          'model gpt-7, version 2031-01-01, which infra/models.json does not list',
+        ) as unknown,
+      });
+    });
+  });
 });

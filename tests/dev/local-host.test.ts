@@ -39,7 +39,8 @@ describe('local host with Azurite and the Cosmos emulator', () => {
     const { status, body } = await getJson(`${base}/api/config/info`);
     expect(status).toBe(200);
     const info = body as Record<string, unknown>;
-    expect(info.AZURE_OPENAI_API_VERSION).toEqual({ value: '2024-10-21', source: 'default' });
+    expect(info.AZURE_OPENAI_API_VERSION).toEqual({ value: 'v1', source: 'default' });
+    expect(info.AZURE_OPENAI_MODEL_FAMILY).toEqual({ value: 'auto', source: 'default' });
     expect(info.AZURE_OPENAI_API_KEY).toEqual({ set: true, source: 'env' });
     expect(info.COSMOS_KEY).toEqual({ set: true, source: 'env' });
     expect(info.AML_DEPLOYMENT).toEqual({ value: null, source: 'absent' });

@@ -9,6 +9,7 @@ import {
   type ModelSimulatorStats,
   startModelSimulator,
 } from '../../dev/model-simulator';
+import { errorOf } from '../support/api-error';
 
 const API_KEY = 'local-key';
 
@@ -23,16 +24,6 @@ const tools: ChatCompletionTool[] = [
     function: { name: 'lookup', parameters: z.toJSONSchema(lookup) },
   },
 ];
-
-async function errorOf(promise: Promise<unknown>): Promise<APIError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof APIError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 function ask(content: string): Promise<unknown> {
   return client.chat.completions.create({ model: 'chat', messages: user(content) });
@@ -69,7 +60,8 @@ function control(path: string, method: string, body?: unknown): Promise<Response
 }
 
 beforeAll(async () => {
-  simulator = await startModelSimulator({ apiKey: API_KEY });
+  // These tests drive the classic path with a dated api-version: a classic deployment takes it.
+  simulator = await startModelSimulator({ apiKey: API_KEY, deployments: ['chat:classic'] });
   client = new AzureOpenAI({
     endpoint: simulator.url,
     apiKey: API_KEY,
@@ -413,13 +405,16 @@ describe('control routes', () => {
   });
 
   test('when config is put, then the simulator follows it', async () => {
-    const response = await control('config', 'PUT', { deployments: ['chat', 'gpt-4o'], failureRate500: 1 });
+    const response = await control('config', 'PUT', {
+      deployments: ['chat:classic', 'gpt-4o:classic'],
+      failureRate500: 1,
+    });
 
     expect(response.status).toBe(204);
     expect(await statusOf('hi')).toBe(500);
     const models = await client.models.list();
     expect(models.data.map((model) => model.id)).toEqual(['chat', 'gpt-4o']);
-    await control('config', 'PUT', { deployments: ['chat'] });
+    await control('config', 'PUT', { deployments: ['chat:classic'] });
   });
 
   test('when config is invalid, then the answer is 400 and nothing changes', async () => {

@@ -1,4 +1,4 @@
-import { APIError, AzureOpenAI, OpenAI } from 'openai';
+import { AzureOpenAI, OpenAI } from 'openai';
 import type {
   ChatCompletionChunk,
   ChatCompletionMessageParam,
@@ -7,6 +7,7 @@ import type {
 import { z } from 'zod';
 
 import { type ModelSimulator, startModelSimulator } from '../../dev/model-simulator';
+import { errorOf } from '../support/api-error';
 
 const API_KEY = 'local-key';
 const API_VERSION = '2024-10-21';
@@ -32,16 +33,6 @@ function tool(name: string, schema: z.ZodObject): ChatCompletionTool {
   };
 }
 
-async function errorOf(promise: Promise<unknown>): Promise<APIError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof APIError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
-
 const traveller = z.object({
   age: z.number().int().min(0).max(120),
   travelType: z.enum(['Business travel', 'Personal Travel']),
@@ -50,7 +41,8 @@ const weather = z.object({ city: z.string() });
 const user = (content: string): ChatCompletionMessageParam[] => [{ role: 'user', content }];
 
 beforeAll(async () => {
-  simulator = await startModelSimulator({ apiKey: API_KEY });
+  // These tests drive the classic path with a dated api-version: a classic deployment takes it.
+  simulator = await startModelSimulator({ apiKey: API_KEY, deployments: ['chat:classic'] });
   client = azureClient();
 });
 
@@ -68,7 +60,13 @@ describe('plain answers', () => {
     expect(data.choices[0]?.finish_reason).toBe('stop');
     expect(data.id).toMatch(/^chatcmpl-/);
     expect(data.object).toBe('chat.completion');
-    expect(data.usage).toEqual({ prompt_tokens: 6, completion_tokens: 5, total_tokens: 11 });
+    expect(data.usage).toMatchObject({
+      prompt_tokens: 6,
+      completion_tokens: 5,
+      total_tokens: 11,
+      completion_tokens_details: { reasoning_tokens: 0 },
+      prompt_tokens_details: { cached_tokens: 0 },
+    });
     expect(data).toHaveProperty('prompt_filter_results.0.content_filter_results.hate', {
       filtered: false,
       severity: 'safe',

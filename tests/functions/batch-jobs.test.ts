@@ -234,6 +234,7 @@ describe('batch jobs through the local host, Azurite, the Cosmos emulator and th
       createdAt: new Date().toISOString(),
       requestHash: 'x',
       fannedOut: true,
+      extraction: { mode: 'validated', reason: 'test job' },
     });
     await store.recordAttemptError(jobId, 1, 'the model kept failing');
     const poison = QueueServiceClient.fromConnectionString(

@@ -226,7 +226,10 @@ describe('POST /api/chat and /api/completions against the model simulator', () =
         prompt_tokens: expect.any(Number),
         completion_tokens: expect.any(Number),
         total_tokens: (answer.usage.prompt_tokens ?? 0) + (answer.usage.completion_tokens ?? 0),
+        reasoning_tokens: expect.any(Number),
+        cached_tokens: 0,
       });
+      expect(body).toMatchObject({ finishReason: 'stop' });
     });
   });
 

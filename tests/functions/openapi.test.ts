@@ -573,7 +573,7 @@ describe('GET /api/openapi.json', () => {
     });
 
     it('POST /api/batch-jobs and GET its status and results: accepted, finished with a success and a failure, and their errors', async () => {
-      const items = ['Contoso has symbol CTS', 'Fabrikam [sim:invalid-args] has symbol FAB'];
+      const items = ['Contoso has symbol CTS', 'Fabrikam [sim:reasoning-tokens:100000] has symbol FAB'];
       const accepted = await expectConforming(
         '/api/batch-jobs',
         'POST',

@@ -101,7 +101,9 @@ describe('infra app settings', () => {
     it("then the settings written pass the app's own config check as it runs in Azure", () => {
       const modeGroups = mode === 'jwt' ? ['coreAppSettings', 'jwtAppSettings'] : ['coreAppSettings'];
       const env: Record<string, string> = { WEBSITE_SITE_NAME: 'func-example' };
+      // Each setting gets a URL, which most take; the api-version takes what the Bicep writes by default.
       for (const name of modeGroups.flatMap(keysOf)) env[name] = 'https://example.test/value';
+      env.AZURE_OPENAI_API_VERSION = 'v1';
       env.AUTH_MODE = mode;
       expect(groupValue('coreAppSettings', 'AUTH_MODE')).toBe('authMode');
 

@@ -1,5 +1,6 @@
 export {
   getJson,
+  postJson,
   repoRoot,
   startIsolatedStack as startTestStack,
   type IsolatedStack as TestStack,

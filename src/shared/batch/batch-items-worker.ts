@@ -22,7 +22,7 @@ export interface BatchItemsWorker {
  * invocation, so concurrent slices share the quota.
  *
  * @example
- * const worker = createBatchItemsWorker({ store, history, model, maxConcurrency: 32, maxDeferrals: 30, requeue });
+ * const worker = createBatchItemsWorker({ store, history, model, maxConcurrency: 32, maxDeferrals: 30, maxCompletionTokens: 2048, requeue });
  * await worker.process(slice, log);
  */
 export function createBatchItemsWorker(deps: {
@@ -32,6 +32,8 @@ export function createBatchItemsWorker(deps: {
   model: ChatModel;
   maxConcurrency: number;
   maxDeferrals: number;
+  /** max_completion_tokens of each extraction call (CHAT_MAX_COMPLETION_TOKENS). */
+  maxCompletionTokens: number;
   /** Puts items back on the batch-items queue, invisible for `delayMs`. */
   requeue: (slice: BatchSlice, delayMs: number) => Promise<void>;
 }): BatchItemsWorker {
@@ -47,6 +49,7 @@ export function createBatchItemsWorker(deps: {
         validatorFor,
         requeue: deps.requeue,
         maxDeferrals: deps.maxDeferrals,
+        maxCompletionTokens: deps.maxCompletionTokens,
         log,
       }),
     recordPoisoned: (slice, log, maxDequeueCount) =>

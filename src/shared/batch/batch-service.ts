@@ -4,8 +4,9 @@ import { ConflictError, NotFoundError } from '../errors';
 import { decodeContinuationToken, encodeContinuationToken } from '../history/continuation-token';
 import type { Caller } from '../identity/caller';
 import type { BatchItem, BatchJobRequest, BatchSlice } from './batch-messages';
-import type { BatchStore, ItemResult } from './batch-store';
+import type { BatchStore, ExtractionMode, ItemResult } from './batch-store';
 import { jobIdFromIdempotencyKey } from './deterministic-ids';
+import { extractionModeOf } from './extraction-mode';
 import { compileOutputSchema } from './output-schema';
 
 export type JobStatusName = 'queued' | 'running' | 'completed' | 'completed_with_errors';
@@ -20,6 +21,7 @@ export interface JobStatus {
   readonly pending: number;
   readonly createdAt: string;
   readonly updatedAt: string;
+  readonly extraction: ExtractionMode;
 }
 
 // Slices stay well under the 64 KiB queue limit once base64-encoded (x 4/3).
@@ -87,6 +89,7 @@ export function createBatchService(deps: {
         createdAt: new Date().toISOString(),
         requestHash,
         fannedOut: false,
+        extraction: extractionModeOf(request.schema),
       });
       if (created === 'exists') {
         const existing = await deps.store.getJob(jobId);
@@ -134,6 +137,7 @@ export function createBatchService(deps: {
         pending: Math.max(0, job.total - done),
         createdAt: job.createdAt,
         updatedAt: lastCompletedAt ?? job.createdAt,
+        extraction: job.extraction,
       };
     },
 

@@ -1,6 +1,15 @@
 import type { Page } from '../history/history-store';
 import type { BatchItem } from './batch-messages';
 
+/**
+ * How a job's items are extracted, decided once when it is submitted: `strict` (structured outputs: the
+ * schema, made to fit the strict subset by the listed transformations, is guaranteed) or `validated`
+ * (a non-strict call, checked with ajv and re-asked once), with the reason strict was not possible.
+ */
+export type ExtractionMode =
+  | { readonly mode: 'strict'; readonly transformations: readonly string[] }
+  | { readonly mode: 'validated'; readonly reason: string };
+
 export interface BatchJob {
   readonly jobId: string;
   readonly userId: string;
@@ -13,6 +22,7 @@ export interface BatchJob {
   readonly requestHash: string;
   /** Every item is on the batch-items queue. */
   readonly fannedOut: boolean;
+  readonly extraction: ExtractionMode;
 }
 
 export interface ItemResult {

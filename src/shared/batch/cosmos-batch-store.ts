@@ -4,6 +4,12 @@ import { z } from 'zod';
 import { CONTINUATION_REJECTED, cosmosCall, cosmosStatus } from '../cosmos/cosmos-containers';
 import { batchItemSchema } from './batch-messages';
 import type { BatchStore, ItemResult } from './batch-store';
+import { extractionModeOf } from './extraction-mode';
+
+const extractionSchema = z.union([
+  z.object({ mode: z.literal('strict'), transformations: z.array(z.string()) }),
+  z.object({ mode: z.literal('validated'), reason: z.string() }),
+]);
 
 const jobDoc = z.object({
   jobId: z.string(),
@@ -16,6 +22,8 @@ const jobDoc = z.object({
   createdAt: z.string(),
   requestHash: z.string(),
   fannedOut: z.boolean(),
+  // Jobs stored before extraction modes existed are decided now, from their schema.
+  extraction: extractionSchema.optional(),
 });
 
 const resultDoc = z.object({
@@ -69,8 +77,8 @@ export function createCosmosBatchStore(container: () => Promise<Container>): Bat
     async getJob(jobId) {
       const parsed = jobDoc.safeParse(await read(jobId, jobId));
       if (!parsed.success) return undefined;
-      const { type: _type, ...job } = parsed.data;
-      return job;
+      const { type: _type, extraction, ...job } = parsed.data;
+      return { ...job, extraction: extraction ?? extractionModeOf(job.schema) };
     },
 
     async markFannedOut(jobId) {

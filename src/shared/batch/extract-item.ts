@@ -2,7 +2,9 @@ import type { ValidateFunction } from 'ajv';
 
 import type { ChatMessage, ChatModel, ToolDefinition } from '../model/chat-model';
 import type { BatchItem } from './batch-messages';
+import type { ExtractionMode } from './batch-store';
 import { describeSchemaErrors } from './output-schema';
+import { toStrictSchema, withoutAddedNulls } from './strict-schema';
 
 export const OUTPUT_FUNCTION = 'record_output';
 
@@ -10,25 +12,42 @@ export type Extraction =
   | { readonly ok: true; readonly output: Record<string, unknown>; readonly exchange: ChatMessage[] }
   | { readonly ok: false; readonly error: string; readonly exchange: ChatMessage[] };
 
+export interface ExtractionJob {
+  readonly schema: Record<string, unknown>;
+  readonly instructions?: string | undefined;
+  readonly extraction: ExtractionMode;
+  readonly validate: ValidateFunction;
+  /** max_completion_tokens of each call (CHAT_MAX_COMPLETION_TOKENS); it includes reasoning tokens. */
+  readonly maxTokens: number;
+}
+
 export const itemText = (input: BatchItem): string =>
   typeof input === 'string' ? input : JSON.stringify(input);
 
+/** The function the model must call: the job schema, made strict when the job's mode says so. */
+function outputTool(job: ExtractionJob): ToolDefinition {
+  const plan = job.extraction.mode === 'strict' ? toStrictSchema(job.schema) : undefined;
+  return {
+    name: OUTPUT_FUNCTION,
+    description: 'Records the structured output extracted from the input.',
+    ...(plan?.strict === true ? { parameters: plan.schema, strict: true } : { parameters: job.schema }),
+  };
+}
+
 /**
- * Structured extraction of one item by function calling: the schema is the only function and tool_choice forces it,
- * so the output is read from the call's arguments, never from `content`. An answer that fails the schema is
- * re-asked once with the validation errors; a second failure fails the item with the reason.
+ * Structured extraction of one item: the schema is the only function and tool_choice forces it,
+ * so the output is read from the call's arguments, never from `content`. In strict mode structured outputs
+ * guarantee the schema; otherwise, and as a check in strict mode, the output is validated with ajv against
+ * the job's own schema, and an answer that fails it is re-asked once with the errors. An answer cut short
+ * by the token budget, or stopped by the content filter, fails the item with that reason.
  */
 export async function extractItem(
   model: ChatModel,
-  job: { schema: Record<string, unknown>; instructions?: string | undefined; validate: ValidateFunction },
+  job: ExtractionJob,
   input: BatchItem,
   signal?: AbortSignal,
 ): Promise<Extraction> {
-  const tool: ToolDefinition = {
-    name: OUTPUT_FUNCTION,
-    description: 'Records the structured output extracted from the input.',
-    parameters: job.schema,
-  };
+  const tool = outputTool(job);
   const exchange: ChatMessage[] = [
     {
       role: 'system',
@@ -42,9 +61,24 @@ export async function extractItem(
   let problems: string[] = [];
   for (let attempt = 1; attempt <= 2; attempt++) {
     const result = await model.complete(
-      { messages: exchange, tools: [tool], toolChoice: { name: OUTPUT_FUNCTION } },
+      { messages: exchange, tools: [tool], toolChoice: { name: OUTPUT_FUNCTION }, maxTokens: job.maxTokens },
       signal,
     );
+    if (result.finishReason === 'length') {
+      return {
+        ok: false,
+        error: `the model's answer was cut short by the token budget (${job.maxTokens} tokens, ${result.usage.reasoningTokens} of them on reasoning; finish_reason length)`,
+        exchange,
+      };
+    }
+    if (result.finishReason === 'content_filter') {
+      const category = result.filteredCategory === undefined ? '' : ` (category: ${result.filteredCategory})`;
+      return {
+        ok: false,
+        error: `content_filtered: the output was stopped by the Azure OpenAI content filter${category}`,
+        exchange,
+      };
+    }
     const call = result.toolCalls.find((candidate) => candidate.name === OUTPUT_FUNCTION);
     if (call === undefined) {
       problems = ['the model did not call the function'];
@@ -54,11 +88,13 @@ export async function extractItem(
     }
     exchange.push({ role: 'assistant', content: null, toolCalls: [call] });
     const parsed = parseObject(call.arguments);
-    if (parsed === undefined) {
+    const output =
+      parsed === undefined || tool.strict !== true ? parsed : withoutAddedNulls(job.schema, parsed);
+    if (output === undefined || !isRecord(output)) {
       problems = ['the arguments are not a JSON object'];
-    } else if (job.validate(parsed)) {
+    } else if (job.validate(output)) {
       exchange.push({ role: 'tool', toolCallId: call.id, content: '{"recorded":true}' });
-      return { ok: true, output: parsed, exchange };
+      return { ok: true, output, exchange };
     } else {
       problems = describeSchemaErrors(job.validate);
     }
@@ -75,12 +111,13 @@ export async function extractItem(
   };
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 function parseObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? Object.fromEntries(Object.entries(value))
-      : undefined;
+    return isRecord(value) ? Object.fromEntries(Object.entries(value)) : undefined;
   } catch {
     return undefined;
   }

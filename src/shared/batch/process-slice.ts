@@ -21,6 +21,8 @@ export interface BatchWorkerDeps {
   /** Puts items back on the batch-items queue, invisible for `delayMs`. */
   readonly requeue: (slice: BatchSlice, delayMs: number) => Promise<void>;
   readonly maxDeferrals: number;
+  /** max_completion_tokens of each extraction call (CHAT_MAX_COMPLETION_TOKENS). */
+  readonly maxCompletionTokens: number;
   readonly log: Logger;
 }
 
@@ -107,7 +109,13 @@ async function processItem(
     try {
       extraction = await extractItem(
         deps.model,
-        { schema: job.schema, instructions: job.instructions, validate },
+        {
+          schema: job.schema,
+          instructions: job.instructions,
+          extraction: job.extraction,
+          validate,
+          maxTokens: deps.maxCompletionTokens,
+        },
         item.input,
       );
       deps.limiter.succeeded();

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 
 import { conversationIdSchema } from '../history/conversation-id';
+import { REASONING_EFFORTS, VERBOSITIES } from '../model/chat-model';
+
+/** maxTokens, reasoningEffort and verbosity: the same on chat and completions. */
+export const generationFields = {
+  maxTokens: z.number().int().min(1).max(128_000).optional(),
+  reasoningEffort: z.enum(REASONING_EFFORTS).optional(),
+  verbosity: z.enum(VERBOSITIES).optional(),
+};
 
 /** The body of POST /api/chat: one `message`, or a whole `messages` list (as AI Chat Protocol clients send), and the protocol's fields. */
 export function chatRequestSchema(limits: { readonly maxMessageChars: number }) {
@@ -19,7 +27,7 @@ export function chatRequestSchema(limits: { readonly maxMessageChars: number }) 
         .optional(),
       conversationId: conversationIdSchema.optional(),
       temperature: z.number().min(0).max(2).optional(),
-      maxTokens: z.number().int().min(1).max(32_768).optional(),
+      ...generationFields,
       model: z.string().min(1).max(128).optional(),
       context: z.record(z.string(), z.unknown()).optional(),
       sessionState: z.unknown().optional(),

@@ -6,6 +6,7 @@ import type { HistoryWriter } from '../history/history-writer';
 import type { Caller } from '../identity/caller';
 import type { Logger } from '../logging/logger';
 import type { ChatMessage, ChatModel, Usage } from '../model/chat-model';
+import type { AnswerFinishReason, ParameterWarning } from './answer-status';
 import { type ChatRequest, conversationIdOf } from './chat-request';
 import { fromStoredMessages, toTurnRecord, type TurnMessage } from './chat-turn-record';
 import { fitHistory } from './history-window';
@@ -20,6 +21,8 @@ export interface ChatSettings {
   readonly defaultDeployment: string;
   readonly allowedDeployments: readonly string[];
   readonly historyTokenBudget: number;
+  /** max_completion_tokens of each model call when the request sets no maxTokens (CHAT_MAX_COMPLETION_TOKENS). */
+  readonly maxCompletionTokens: number;
 }
 
 export interface ChatAnswer {
@@ -28,6 +31,8 @@ export interface ChatAnswer {
   readonly answerMd: string;
   readonly actions: readonly ToolOutcome[];
   readonly usage: Usage;
+  readonly finishReason: AnswerFinishReason;
+  readonly warnings: readonly ParameterWarning[];
 }
 
 export interface TurnContext {
@@ -106,9 +111,13 @@ export function createChatService(deps: {
       streaming,
       log,
       ...(context.signal === undefined ? {} : { signal: context.signal }),
-      ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-      ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),
-      ...(deployment === undefined ? {} : { deployment }),
+      generation: {
+        maxTokens: request.maxTokens ?? settings.maxCompletionTokens,
+        ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+        ...(request.reasoningEffort === undefined ? {} : { reasoningEffort: request.reasoningEffort }),
+        ...(request.verbosity === undefined ? {} : { verbosity: request.verbosity }),
+        ...(deployment === undefined ? {} : { deployment }),
+      },
     });
     const record = (messages: readonly TurnMessage[]) =>
       toTurnRecord({
@@ -129,8 +138,16 @@ export function createChatService(deps: {
       const { conversationId, events } = await start(request, context, false);
       for await (const event of events) {
         if (event.type === 'finish') {
-          const { answer, actions, usage } = event.outcome;
-          return { conversationId, intent: answer.intent, answerMd: answer.answerMd, actions, usage };
+          const { answer, actions, usage, finishReason, warnings } = event.outcome;
+          return {
+            conversationId,
+            intent: answer.intent,
+            answerMd: answer.answerMd,
+            actions,
+            usage,
+            finishReason,
+            warnings,
+          };
         }
       }
       throw new Error('the chat turn ended without an answer');

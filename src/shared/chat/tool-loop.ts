@@ -1,12 +1,23 @@
+import { ContentFilteredError } from '../errors';
 import type { Logger } from '../logging/logger';
 import {
   addUsage,
   type ChatMessage,
   type ChatModel,
+  type ChatModelRequest,
   type ChatModelResult,
   emptyUsage,
+  type IgnoredParameter,
+  mergeIgnored,
   type Usage,
 } from '../model/chat-model';
+import {
+  type AnswerFinishReason,
+  budgetSpentMessage,
+  type ParameterWarning,
+  toWarnings,
+} from './answer-status';
+import type { TurnMessage } from './chat-turn-record';
 import { type FinalAnswer, parseFinalAnswer } from './final-answer';
 import type { ToolRegistry } from './tool-registry';
 import { runToolCall, type ToolOutcome } from './tool-runner';
@@ -22,7 +33,10 @@ export interface TurnOutcome {
   readonly actions: readonly ToolOutcome[];
   readonly usage: Usage;
   /** What this turn added after the caller's messages: assistant tool calls, tool results, the answer. */
-  readonly newMessages: readonly ChatMessage[];
+  readonly newMessages: readonly TurnMessage[];
+  readonly finishReason: AnswerFinishReason;
+  /** The caller's parameters the deployment does not take. */
+  readonly warnings: readonly ParameterWarning[];
 }
 
 export interface ToolLoopInput {
@@ -34,9 +48,11 @@ export interface ToolLoopInput {
   readonly streaming: boolean;
   readonly log: Logger;
   readonly signal?: AbortSignal;
-  readonly temperature?: number;
-  readonly maxTokens?: number;
-  readonly deployment?: string;
+  /** The caller's generation parameters and the token budget, sent with every model call of the turn. */
+  readonly generation?: Pick<
+    ChatModelRequest,
+    'temperature' | 'maxTokens' | 'reasoningEffort' | 'verbosity' | 'deployment'
+  >;
 }
 
 const MAX_TOOL_RESULT_CHARS = 16_000;
@@ -44,20 +60,20 @@ const MAX_TOOL_RESULT_CHARS = 16_000;
 /**
  * One chat turn: call the model with the tools, run the calls it makes (concurrently, each with a
  * timeout), feed the results back, and repeat — at most `maxRounds` model calls. Yields events as they
- * happen, so a streamed answer and a JSON answer are the same loop.
+ * happen, so a streamed answer and a JSON answer are the same loop. An answer cut short by the token
+ * budget finishes as incomplete; one the output content filter stopped fails with `content_filtered`.
  */
 export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEvent, void, undefined> {
   const transcript: ChatMessage[] = [...input.messages];
-  const added: ChatMessage[] = [];
+  const added: TurnMessage[] = [];
   const actions: ToolOutcome[] = [];
   let usage = emptyUsage;
-  const request = {
-    tools: input.tools.definitions,
-    toolChoice: 'auto' as const,
-    ...(input.temperature === undefined ? {} : { temperature: input.temperature }),
-    ...(input.maxTokens === undefined ? {} : { maxTokens: input.maxTokens }),
-    ...(input.deployment === undefined ? {} : { deployment: input.deployment }),
-  };
+  let ignored: IgnoredParameter[] = [];
+  const request = { tools: input.tools.definitions, toolChoice: 'auto' as const, ...input.generation };
+  const finish = (answer: FinalAnswer, finishReason: AnswerFinishReason): ChatEvent => ({
+    type: 'finish',
+    outcome: { answer, actions, usage, newMessages: added, finishReason, warnings: toWarnings(ignored) },
+  });
 
   for (let round = 1; round <= input.maxRounds; round++) {
     let result: ChatModelResult | undefined;
@@ -71,11 +87,27 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
     }
     if (result === undefined) throw new Error('the model stream ended without a result');
     usage = addUsage(usage, result.usage);
+    ignored = mergeIgnored(ignored, result.ignored);
+    if (result.finishReason === 'content_filter') throw new ContentFilteredError(result.filteredCategory);
 
+    if (result.finishReason === 'length') {
+      // Cut short: tool calls cut mid-arguments are dropped; an empty answer is explained, never empty.
+      const text = result.content ?? '';
+      const answerMd =
+        text.trim() === '' ? budgetSpentMessage(input.generation?.maxTokens, result.usage) : text;
+      if (text.trim() === '' && input.streaming) yield { type: 'text-delta', text: answerMd };
+      input.log.warn('the model answer was cut short by the token budget', {
+        maxTokens: input.generation?.maxTokens ?? null,
+        reasoningTokens: result.usage.reasoningTokens,
+      });
+      added.push({ role: 'assistant', content: answerMd, incomplete: true });
+      yield finish({ intent: 'incomplete', answerMd }, 'length');
+      return;
+    }
     if (result.toolCalls.length === 0) {
       const answer = parseFinalAnswer(result.content);
       added.push({ role: 'assistant', content: result.content ?? '' });
-      yield { type: 'finish', outcome: { answer, actions, usage, newMessages: added } };
+      yield finish(answer, 'stop');
       return;
     }
     if (round === input.maxRounds) break;
@@ -112,10 +144,7 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
   input.log.warn('tool round limit reached', { maxRounds: input.maxRounds });
   const answerMd = `I could not finish this request within ${input.maxRounds} rounds of tool calls. Please ask again more specifically.`;
   added.push({ role: 'assistant', content: answerMd });
-  yield {
-    type: 'finish',
-    outcome: { answer: { intent: 'tool_limit', answerMd }, actions, usage, newMessages: added },
-  };
+  yield finish({ intent: 'tool_limit', answerMd }, 'tool_limit');
 }
 
 function safeParse(text: string): unknown {

@@ -1,5 +1,13 @@
 import { z } from 'zod';
 
+import {
+  type AnswerFinishReason,
+  budgetSpentMessage,
+  type ParameterWarning,
+  toWarnings,
+} from '../chat/answer-status';
+import { generationFields } from '../chat/chat-request';
+import { ContentFilteredError } from '../errors';
 import type { ChatModel } from '../model/chat-model';
 
 export const PROMPT_MAX_CHARS = 4000;
@@ -15,7 +23,7 @@ export const completionsRequestSchema = z.object({
       `'prompt' must be at most ${PROMPT_MAX_CHARS} characters`,
     ),
   temperature: z.number().min(0).max(2).optional(),
-  maxTokens: z.number().int().min(1).max(32_768).optional(),
+  ...generationFields,
 });
 
 export type CompletionsRequest = z.output<typeof completionsRequestSchema>;
@@ -28,27 +36,42 @@ export interface CompletionsAnswer {
     readonly prompt_tokens: number;
     readonly completion_tokens: number;
     readonly total_tokens: number;
+    readonly reasoning_tokens: number;
+    readonly cached_tokens: number;
   };
+  /** `length`: the response was cut short by the token budget. */
+  readonly finishReason: Exclude<AnswerFinishReason, 'tool_limit'>;
+  readonly warnings?: readonly ParameterWarning[];
 }
 
 const SYSTEM = 'You are a helpful assistant. Answer clearly and concisely.';
 
-/** Completions: one prompt, one answer, with the character and token counts of both. */
-export function createCompletionsService(model: ChatModel) {
+/**
+ * Completions: one prompt, one answer, with character and token counts, and whether the
+ * answer is whole. An answer the budget cut before any text explains that instead of being empty.
+ */
+export function createCompletionsService(model: ChatModel, settings: { maxCompletionTokens: number }) {
   return {
     async complete(request: CompletionsRequest, signal?: AbortSignal): Promise<CompletionsAnswer> {
+      const maxTokens = request.maxTokens ?? settings.maxCompletionTokens;
       const result = await model.complete(
         {
           messages: [
             { role: 'system', content: SYSTEM },
             { role: 'user', content: request.prompt },
           ],
+          maxTokens,
           ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-          ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),
+          ...(request.reasoningEffort === undefined ? {} : { reasoningEffort: request.reasoningEffort }),
+          ...(request.verbosity === undefined ? {} : { verbosity: request.verbosity }),
         },
         signal,
       );
-      const response = result.content ?? '';
+      if (result.finishReason === 'content_filter') throw new ContentFilteredError(result.filteredCategory);
+      const cut = result.finishReason === 'length';
+      const text = result.content ?? '';
+      const response = cut && text.trim() === '' ? budgetSpentMessage(maxTokens, result.usage) : text;
+      const warnings = toWarnings(result.ignored);
       return {
         response,
         usage: {
@@ -57,7 +80,11 @@ export function createCompletionsService(model: ChatModel) {
           prompt_tokens: result.usage.promptTokens,
           completion_tokens: result.usage.completionTokens,
           total_tokens: result.usage.totalTokens,
+          reasoning_tokens: result.usage.reasoningTokens,
+          cached_tokens: result.usage.cachedTokens,
         },
+        finishReason: cut ? 'length' : 'stop',
+        ...(warnings.length === 0 ? {} : { warnings }),
       };
     },
   };

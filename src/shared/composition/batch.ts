@@ -20,6 +20,7 @@ export function createBatch({ config }: Platform, storage: Storage, models: Mode
       model: models.batch,
       maxConcurrency: config.BATCH_MAX_CONCURRENCY,
       maxDeferrals: config.BATCH_MAX_DEFERRALS,
+      maxCompletionTokens: config.CHAT_MAX_COMPLETION_TOKENS,
       requeue: (slice, delayMs) => sendSlice(slice, delayMs),
     }),
   };

@@ -53,8 +53,11 @@ export function createChat(
         defaultDeployment: models.deployment,
         allowedDeployments: config.AZURE_OPENAI_ALLOWED_DEPLOYMENTS,
         historyTokenBudget: config.CHAT_HISTORY_TOKEN_BUDGET,
+        maxCompletionTokens: config.CHAT_MAX_COMPLETION_TOKENS,
       },
     }),
-    completions: createCompletionsService(models.chat),
+    completions: createCompletionsService(models.chat, {
+      maxCompletionTokens: config.CHAT_MAX_COMPLETION_TOKENS,
+    }),
   };
 }

@@ -1,15 +1,21 @@
+import { parseModelFamilies } from '../config/model-settings';
 import type { AppConfig } from '../config/settings';
-import { createAzureOpenAIChatModel, lazyAzureOpenAIClient } from '../model/azure-openai-chat-model';
+import { createAzureOpenAIChatModel } from '../model/azure-openai-chat-model';
 import type { ChatModel } from '../model/chat-model';
+import { CapabilityStore } from '../model/model-capabilities';
+import { lazyOpenAIClient } from '../model/openai-client';
 import { instrumentChatModel } from '../telemetry/instrument';
 import type { Platform } from './platform';
 
 const COGNITIVE_SERVICES_SCOPE = 'https://cognitiveservices.azure.com/.default';
 
-/** Azure OpenAI: one client per process, shared by the chat model (with retries) and the batch model (without). */
-export function createModels({ config, getToken }: Platform) {
+/**
+ * Azure OpenAI: one client per process (the v1 API unless a dated api-version is set), shared by the chat
+ * model (with retries) and the batch model (without), and one record of what each deployment takes.
+ */
+export function createModels({ config, getToken, logger }: Platform) {
   const deployment = config.AZURE_OPENAI_DEPLOYMENT ?? '';
-  const client = lazyAzureOpenAIClient({
+  const client = lazyOpenAIClient({
     endpoint: config.AZURE_OPENAI_ENDPOINT ?? '',
     apiVersion: config.AZURE_OPENAI_API_VERSION,
     timeoutMs: config.AZURE_OPENAI_TIMEOUT_MS,
@@ -17,13 +23,14 @@ export function createModels({ config, getToken }: Platform) {
       ? { tokenProvider: () => getToken(COGNITIVE_SERVICES_SCOPE) }
       : { apiKey: config.AZURE_OPENAI_API_KEY }),
   });
+  const capabilities = new CapabilityStore(parseModelFamilies(config.AZURE_OPENAI_MODEL_FAMILY));
   const modelWith = (retry: { maxRetries: number; maxTotalWaitMs: number }) =>
     createAzureOpenAIChatModel({
-      endpoint: config.AZURE_OPENAI_ENDPOINT ?? '',
-      apiVersion: config.AZURE_OPENAI_API_VERSION,
-      timeoutMs: config.AZURE_OPENAI_TIMEOUT_MS,
       deployment,
       client,
+      capabilities,
+      defaultReasoningEffort: config.AZURE_OPENAI_REASONING_EFFORT,
+      log: logger(),
       retry: { ...retry, baseDelayMs: 500, maxDelayMs: 8_000 },
     });
   const telemetry = modelTelemetry(config, deployment);

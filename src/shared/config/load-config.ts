@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 
 import { ConfigError } from '../errors';
+import { parseModelFamilies } from './model-settings';
 import type { Setting, SettingSource } from './setting';
 import type { AppConfig, SettingName } from './settings';
 import { settings } from './settings';
@@ -71,7 +72,7 @@ export function parseSettings<T extends SettingsTable>(
  *
  * @example
  * const { values } = loadConfig();
- * values.AZURE_OPENAI_API_VERSION; // '2024-10-21' unless set
+ * values.AZURE_OPENAI_API_VERSION; // 'v1' unless set
  */
 export function loadConfig(sources: RawSources = readSources()): LoadedConfig {
   const { values, provenance, problems } = parseSettings(settings, sources);
@@ -102,6 +103,14 @@ function crossChecks(config: AppConfig): string[] {
     problems.push(
       'AzureWebJobsStorage: is required (a connection string, or AzureWebJobsStorage__queueServiceUri / __accountName for identity-based access)',
     );
+  }
+  const deployments = [config.AZURE_OPENAI_DEPLOYMENT, ...config.AZURE_OPENAI_ALLOWED_DEPLOYMENTS];
+  for (const name of Object.keys(parseModelFamilies(config.AZURE_OPENAI_MODEL_FAMILY).deployments)) {
+    if (!deployments.includes(name)) {
+      problems.push(
+        `AZURE_OPENAI_MODEL_FAMILY: names '${name}', which is neither AZURE_OPENAI_DEPLOYMENT nor in AZURE_OPENAI_ALLOWED_DEPLOYMENTS`,
+      );
+    }
   }
   if (config.AUTH_MODE === 'jwt') {
     for (const name of ['AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE', 'AUTH_JWT_JWKS_URI'] as const) {

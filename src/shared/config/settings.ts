@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { apiVersion, modelFamilies } from './model-settings';
 import { flag, integer, list, oneOf, setting, text, url } from './setting';
 
 // Longer than 200 lines because it is the one table of every setting: a reader (and the README and infra
@@ -22,13 +23,18 @@ export const settings = {
     description: 'Chat model deployment name',
     aliases: ['AZURE_OPENAI_DEPLOYMENT_NAME'],
   }),
-  AZURE_OPENAI_API_VERSION: setting(
-    z.preprocess((v) => v || undefined, z.string().default('2024-10-21')),
-    {
-      description: 'Azure OpenAI data-plane api-version',
-      aliases: ['OPENAI_API_VERSION'],
-    },
-  ),
+  AZURE_OPENAI_API_VERSION: setting(apiVersion(), {
+    description:
+      'v1 (default): the v1 API at <endpoint>/openai/v1/ with the deployment as "model"; a dated api-version (2025-04-01-preview or later for reasoning models) selects the classic /openai/deployments/<name>/ path',
+    aliases: ['OPENAI_API_VERSION'],
+  }),
+  AZURE_OPENAI_MODEL_FAMILY: setting(modelFamilies(), {
+    description:
+      'What the deployments are: auto (learned from the model Azure reports and from its 400s), reasoning or classic; per deployment as "<deployment>=<family>", comma-separated, e.g. "reasoning,legacy=classic"',
+  }),
+  AZURE_OPENAI_REASONING_EFFORT: setting(oneOf(['minimal', 'low', 'medium', 'high'], 'low'), {
+    description: 'reasoning_effort sent to reasoning deployments when a request names none',
+  }),
   AZURE_OPENAI_ALLOWED_DEPLOYMENTS: setting(list(), {
     description:
       'Comma-separated deployments a chat request may pick with "model" (the default deployment is always allowed)',
@@ -55,6 +61,10 @@ export const settings = {
   }),
   CHAT_SYSTEM_PROMPT: setting(text(), { description: 'System prompt text (overrides the built-in default)' }),
   CHAT_SYSTEM_PROMPT_FILE: setting(text(), { description: 'Path of a file holding the system prompt' }),
+  CHAT_MAX_COMPLETION_TOKENS: setting(integer(2_048, 16, 128_000), {
+    description:
+      'max_completion_tokens of a model call when the request sets no maxTokens; it includes reasoning tokens, so leave room for the answer',
+  }),
   CHAT_HISTORY_TOKEN_BUDGET: setting(integer(6_000, 100, 1_000_000), {
     description: 'Approximate token budget of the history sent to the model',
   }),

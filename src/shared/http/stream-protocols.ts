@@ -1,16 +1,20 @@
 import type { ChatEvent } from '../chat/tool-loop';
 import { AppError, ensureError } from '../errors';
 import type { Logger } from '../logging/logger';
-import { toUsageBody } from './chat-response';
+import { toUsageBody, warningsField } from './chat-response';
 
 interface StreamError {
   readonly code: string;
   readonly message: string;
+  readonly details?: AppError['details'];
 }
 
-/** A failure after the stream started: an AppError keeps its code and message; anything else is masked. */
+/** A failure after the stream started: an AppError keeps its code, message and details; anything else is masked. */
 function toStreamError(thrown: unknown, log: Logger): StreamError {
-  if (thrown instanceof AppError) return { code: thrown.code, message: thrown.message };
+  if (thrown instanceof AppError) {
+    const { code, message, details } = thrown;
+    return details === undefined ? { code, message } : { code, message, details };
+  }
   log.error('chat stream failed', { error: ensureError(thrown) });
   return { code: 'internal_error', message: 'Internal server error' };
 }
@@ -34,13 +38,15 @@ export async function* toServerSentEvents(
       else if (event.type === 'tool-result')
         yield frame({ type: 'tool_result', tool: event.tool, result: event.result });
       else {
-        const { answer, usage } = event.outcome;
+        const { answer, usage, finishReason, warnings } = event.outcome;
         yield frame({
           type: 'done',
           full_response: answer.answerMd,
           intent: answer.intent,
           conversationId,
           usage: toUsageBody(usage),
+          finishReason,
+          ...warningsField(warnings),
           timestamp: new Date().toISOString(),
         });
       }
@@ -78,10 +84,16 @@ export async function* toChatProtocolLines(
           sessionState,
         });
       } else {
-        const { answer, usage } = event.outcome;
+        const { answer, usage, finishReason, warnings } = event.outcome;
         yield line({
           delta: delta(''),
-          context: { event: 'done', intent: answer.intent, usage: toUsageBody(usage) },
+          context: {
+            event: 'done',
+            intent: answer.intent,
+            usage: toUsageBody(usage),
+            finishReason,
+            ...warningsField(warnings),
+          },
           sessionState,
         });
       }

@@ -1,77 +1,71 @@
-import type { AzureOpenAI } from 'openai';
+import type { OpenAI } from 'openai';
 
-import { ensureError, UpstreamError } from '../errors';
-import { loadOpenAI } from '../lazy-modules';
-import {
-  addUsage,
-  type ChatModel,
-  type ChatModelEvent,
-  type ChatModelResult,
-  emptyUsage,
-} from './chat-model';
+import { UpstreamError } from '../errors';
+import type { Logger } from '../logging/logger';
+import type { ChatModel, ChatModelEvent, ChatModelRequest, ReasoningEffort } from './chat-model';
+import type { CapabilityStore } from './model-capabilities';
 import { classifyModelError, toModelAppError } from './model-errors';
-import { toOpenAIBody } from './openai-messages';
-import {
-  parseChunk,
-  parseCompletion,
-  type ParsedToolCallDelta,
-  toFinishReason,
-  toUsage,
-} from './openai-replies';
+import { type PreparedBody, toOpenAIBody } from './openai-messages';
+import { parseCompletion } from './openai-replies';
+import { readCompletionStream } from './openai-stream';
+import { learnFrom, readRefusal } from './refusals';
 import { type RetryPolicy, withRetries } from './retry-policy';
 
-export interface AzureOpenAIClientOptions {
-  readonly endpoint: string;
-  readonly apiVersion: string;
-  readonly timeoutMs: number;
-  /** Key auth; without it, `tokenProvider` gives Microsoft Entra tokens. */
-  readonly apiKey?: string;
-  readonly tokenProvider?: () => Promise<string>;
-}
-
-export interface AzureOpenAIOptions extends AzureOpenAIClientOptions {
+export interface AzureOpenAIOptions {
+  /** The deployment used when a request names none. */
   readonly deployment: string;
   readonly retry: RetryPolicy;
-  /** A shared client (one per process); by default the model builds its own from the options above. */
-  readonly client?: () => AzureOpenAI;
+  /** The process's client (`lazyOpenAIClient`): the v1 API or the classic path. */
+  readonly client: () => OpenAI;
+  /** What each deployment takes; shared by every model of the process, so one lesson serves all. */
+  readonly capabilities: CapabilityStore;
+  /** Sent to reasoning deployments when a request names no effort (AZURE_OPENAI_REASONING_EFFORT). */
+  readonly defaultReasoningEffort?: ReasoningEffort;
+  readonly log?: Logger;
 }
 
-/**
- * The process's AzureOpenAI client, built on first use. Its own retries are off: the models that use it
- * retry in one layer, each with its own policy.
- */
-export function lazyAzureOpenAIClient(options: AzureOpenAIClientOptions): () => AzureOpenAI {
-  let client: AzureOpenAI | undefined;
-  return () => {
-    if (client !== undefined) return client;
-    const { AzureOpenAI: Client } = loadOpenAI();
-    const auth =
-      options.apiKey !== undefined
-        ? { apiKey: options.apiKey }
-        : { azureADTokenProvider: options.tokenProvider ?? missingCredential };
-    client = new Client({
-      endpoint: options.endpoint,
-      apiVersion: options.apiVersion,
-      timeout: options.timeoutMs,
-      maxRetries: 0,
-      ...auth,
-    });
-    return client;
-  };
-}
+// One adjustment per parameter the app may send: a request is re-sent at most this many times.
+const MAX_ADJUSTMENTS = 5;
 
 /**
- * The chat model over Azure OpenAI, through the `openai` package's AzureOpenAI client. The client's own
- * retries are off: retries happen here, in one layer, with a cap on the total wait.
+ * The chat model over Azure OpenAI, through the `openai` package. Each call is shaped by what the
+ * deployment takes (see CapabilityStore). When Azure refuses a parameter the app chose to send
+ * (`unsupported_parameter`, `unsupported_value`), the call is sent again once without it, and the
+ * deployment remembers: the next call does not send it. The client's own retries are off: retries of
+ * 408/429/5xx happen here, in one layer, with a cap on the total wait.
  *
  * @example
- * const model = createAzureOpenAIChatModel({ endpoint, apiVersion: '2024-10-21', deployment: 'chat', ... });
- * const result = await model.complete({ messages: [{ role: 'user', content: 'Hi' }] });
+ * const model = createAzureOpenAIChatModel({ client, capabilities, deployment: 'chat', retry });
+ * const result = await model.complete({ messages: [{ role: 'user', content: 'Hi' }], maxTokens: 2048 });
  */
 export function createAzureOpenAIChatModel(
   options: AzureOpenAIOptions,
 ): ChatModel & { ping(signal: AbortSignal): Promise<void> } {
-  const getClient = options.client ?? lazyAzureOpenAIClient(options);
+  const { capabilities } = options;
+
+  const adapting = async <T>(
+    deployment: string,
+    request: ChatModelRequest,
+    send: (prepared: PreparedBody) => Promise<T>,
+  ): Promise<{ reply: T; prepared: PreparedBody }> => {
+    for (let adjustments = 0; ; adjustments++) {
+      const known = capabilities.get(deployment);
+      const prepared = toOpenAIBody(request, deployment, known, options.defaultReasoningEffort);
+      try {
+        return { reply: await send(prepared), prepared };
+      } catch (error) {
+        const refusal = adjustments < MAX_ADJUSTMENTS ? readRefusal(error) : undefined;
+        const learned = refusal === undefined ? undefined : learnFrom(known, refusal, prepared.sent);
+        if (refusal === undefined || learned === undefined) throw error;
+        capabilities.update(deployment, () => learned);
+        options.log?.info('the model deployment refused a parameter: not sending it again', {
+          deployment,
+          param: refusal.param,
+          code: refusal.code ?? null,
+        });
+      }
+    }
+  };
 
   const withModelErrors = async <T>(deployment: string, call: () => Promise<T>): Promise<T> => {
     try {
@@ -86,7 +80,7 @@ export function createAzureOpenAIChatModel(
     async ping(signal) {
       try {
         await withModelErrors(options.deployment, async () => {
-          await getClient().models.list({ signal });
+          await options.client().models.list({ signal });
         });
       } catch (error) {
         // Listing models names no deployment: a 404 here means the endpoint or api-version is wrong.
@@ -104,89 +98,46 @@ export function createAzureOpenAIChatModel(
     async complete(request, signal) {
       const deployment = request.deployment ?? options.deployment;
       return withModelErrors(deployment, async () => {
-        const reply = await withRetries(
-          () =>
-            getClient().chat.completions.create(toOpenAIBody(request, deployment), signal ? { signal } : {}),
-          options.retry,
-          classifyModelError,
-          signal,
+        const { reply, prepared } = await adapting(deployment, request, ({ body }) =>
+          withRetries(
+            () => options.client().chat.completions.create(body, signal ? { signal } : {}),
+            options.retry,
+            classifyModelError,
+            signal,
+          ),
         );
-        return { ...parseCompletion(reply), deployment };
+        const parsed = parseCompletion(reply);
+        capabilities.observeModel(deployment, parsed.model);
+        return { ...parsed, deployment, ignored: prepared.ignored };
       });
     },
 
     async *stream(request, signal): AsyncIterable<ChatModelEvent> {
       const deployment = request.deployment ?? options.deployment;
-      // Retries cover only opening the stream: once a delta has been passed on, a failure is final.
-      const stream = await withModelErrors(deployment, () =>
-        withRetries(
-          () =>
-            getClient().chat.completions.create(
-              { ...toOpenAIBody(request, deployment), stream: true, stream_options: { include_usage: true } },
-              signal ? { signal } : {},
-            ),
-          options.retry,
-          classifyModelError,
-          signal,
+      // Retries and adjustments cover only opening the stream: once a delta has been passed on, a failure is final.
+      const { reply: stream, prepared } = await withModelErrors(deployment, () =>
+        adapting(deployment, request, ({ body }) =>
+          withRetries(
+            () =>
+              options
+                .client()
+                .chat.completions.create(
+                  { ...body, stream: true, stream_options: { include_usage: true } },
+                  signal ? { signal } : {},
+                ),
+            options.retry,
+            classifyModelError,
+            signal,
+          ),
         ),
       );
-      const assembled = new ToolCallAssembler();
-      let content = '';
-      let sawContent = false;
-      let finishReason: ChatModelResult['finishReason'] = 'unknown';
-      let usage = emptyUsage;
-      try {
-        for await (const raw of stream) {
-          const chunk = parseChunk(raw);
-          if (chunk.usage) usage = addUsage(emptyUsage, toUsage(chunk.usage));
-          for (const choice of chunk.choices) {
-            if (choice.finish_reason) finishReason = toFinishReason(choice.finish_reason);
-            const delta = choice.delta;
-            if (!delta) continue;
-            if (delta.content) {
-              sawContent = true;
-              content += delta.content;
-              yield { type: 'text-delta', text: delta.content };
-            }
-            for (const call of delta.tool_calls ?? []) assembled.add(call);
-          }
-        }
-      } catch (error) {
-        throw toModelAppError(error, deployment);
-      }
-      // The SDK ends a stream quietly when it is aborted: that is a cut-off answer, not a finished one.
-      if (signal?.aborted === true) throw ensureError(signal.reason);
-      yield {
-        type: 'finish',
-        result: {
-          content: sawContent ? content : null,
-          toolCalls: assembled.calls(),
-          finishReason,
-          usage,
-          deployment,
-        },
-      };
+      const result = yield* readCompletionStream(
+        stream,
+        { deployment, ignored: prepared.ignored },
+        signal,
+        (error) => toModelAppError(error, deployment),
+      );
+      capabilities.observeModel(deployment, result.model);
     },
   };
-}
-
-/** Tool calls arrive in pieces: the first delta of a call has its id and name, later ones add argument text. */
-class ToolCallAssembler {
-  readonly #calls = new Map<number, { id: string; name: string; arguments: string }>();
-
-  add(delta: ParsedToolCallDelta) {
-    const call = this.#calls.get(delta.index) ?? { id: '', name: '', arguments: '' };
-    if (delta.id) call.id = delta.id;
-    if (delta.function?.name) call.name = delta.function.name;
-    if (delta.function?.arguments) call.arguments += delta.function.arguments;
-    this.#calls.set(delta.index, call);
-  }
-
-  calls() {
-    return [...this.#calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
-  }
-}
-
-function missingCredential(): Promise<string> {
-  return Promise.reject(new Error('CredentialUnavailable: no token provider configured'));
 }

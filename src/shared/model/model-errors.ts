@@ -8,16 +8,24 @@ interface ApiErrorFields {
   readonly status: number | undefined;
   readonly code: string | undefined;
   readonly headers: Headers | undefined;
+  /** Azure's text: matched against known phrasings, never repeated to a caller. */
+  readonly message: string;
 }
 
 /** The fields of an `openai` APIError this app relies on, read defensively; undefined for other errors. */
 function apiErrorFields(error: unknown): ApiErrorFields | undefined {
   if (!(error instanceof loadOpenAI().APIError)) return undefined;
-  const fields: { status?: unknown; code?: unknown; headers?: unknown } = error;
+  const fields: { status?: unknown; code?: unknown; headers?: unknown; error?: unknown } = error;
+  const body: unknown = fields.error;
+  const message =
+    typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string'
+      ? body.message
+      : '';
   return {
     status: typeof fields.status === 'number' ? fields.status : undefined,
     code: typeof fields.code === 'string' ? fields.code : undefined,
     headers: fields.headers instanceof Headers ? fields.headers : undefined,
+    message,
   };
 }
 
@@ -102,7 +110,15 @@ export function toModelAppError(error: unknown, deployment: string): unknown {
   return error;
 }
 
-function fromStatus({ status, code }: ApiErrorFields, deployment: string): AppError {
+/** The output content filter ended an answer: not passed off as a normal one. */
+function fromStatus({ status, code, message }: ApiErrorFields, deployment: string): AppError {
+  if (status === 400 && /enabled only for api versions/i.test(message)) {
+    return new UpstreamError(
+      502,
+      'model_api_version_unsupported',
+      `Deployment '${deployment}' needs a newer api-version than AZURE_OPENAI_API_VERSION: unset it to use the v1 API, or set 2025-04-01-preview or later`,
+    );
+  }
   if (status === 400 && code === 'content_filter') {
     return new AppError(400, 'content_filter', 'The request was blocked by the Azure OpenAI content filter');
   }

@@ -1,20 +1,39 @@
 import { z } from 'zod';
 
 import { UpstreamError } from '../errors';
-import type { FinishReason, ToolCall, Usage } from './chat-model';
+import { emptyUsage, type FinishReason, type ToolCall, type Usage } from './chat-model';
 
 // Only the fields we use are checked; Azure adds others (filter results) that we ignore.
+const count = z.number().int().nonnegative();
+// Details are read leniently: older api-versions leave them out, or send nulls.
+const detail = count.nullish().catch(undefined);
 const usageSchema = z.object({
-  prompt_tokens: z.number().int().nonnegative(),
-  completion_tokens: z.number().int().nonnegative(),
-  total_tokens: z.number().int().nonnegative(),
+  prompt_tokens: count,
+  completion_tokens: count,
+  total_tokens: count,
+  completion_tokens_details: z.object({ reasoning_tokens: detail }).nullish().catch(undefined),
+  prompt_tokens_details: z.object({ cached_tokens: detail }).nullish().catch(undefined),
 });
 
+/** Azure's per-category output filter verdicts; a category that tripped says `filtered: true`. */
+const filterResults = z
+  .record(z.string(), z.unknown())
+  .nullish()
+  .catch(undefined)
+  .transform((results) => {
+    const flagged = Object.entries(results ?? {}).find(
+      ([, verdict]) => z.object({ filtered: z.literal(true) }).safeParse(verdict).success,
+    );
+    return flagged?.[0];
+  });
+
 const completionSchema = z.object({
+  model: z.string().nullish().catch(undefined),
   choices: z
     .array(
       z.object({
         finish_reason: z.string().nullish(),
+        content_filter_results: filterResults,
         message: z.object({
           content: z.string().nullish(),
           tool_calls: z
@@ -30,10 +49,12 @@ const completionSchema = z.object({
 });
 
 const chunkSchema = z.object({
+  model: z.string().nullish().catch(undefined),
   choices: z
     .array(
       z.object({
         finish_reason: z.string().nullish(),
+        content_filter_results: filterResults,
         // Azure sends chunks without a delta (asynchronous content filtering): they are skipped.
         delta: z
           .object({
@@ -64,11 +85,13 @@ export type ParsedToolCallDelta = NonNullable<
 
 export function toUsage(usage: z.infer<typeof usageSchema> | null | undefined): Usage {
   return usage === null || usage === undefined
-    ? { promptTokens: 0, completionTokens: 0, totalTokens: 0 }
+    ? emptyUsage
     : {
         promptTokens: usage.prompt_tokens,
         completionTokens: usage.completion_tokens,
         totalTokens: usage.total_tokens,
+        reasoningTokens: usage.completion_tokens_details?.reasoning_tokens ?? 0,
+        cachedTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
       };
 }
 
@@ -87,6 +110,8 @@ export function parseCompletion(reply: unknown): {
   toolCalls: ToolCall[];
   finishReason: FinishReason;
   usage: Usage;
+  model?: string;
+  filteredCategory?: string;
 } {
   const parsed = completionSchema.safeParse(reply);
   if (!parsed.success) throw badReply();
@@ -101,6 +126,10 @@ export function parseCompletion(reply: unknown): {
     })),
     finishReason: toFinishReason(choice.finish_reason),
     usage: toUsage(parsed.data.usage),
+    ...(parsed.data.model ? { model: parsed.data.model } : {}),
+    ...(choice.content_filter_results === undefined
+      ? {}
+      : { filteredCategory: choice.content_filter_results }),
   };
 }
 

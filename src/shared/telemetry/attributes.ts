@@ -13,6 +13,11 @@ export const genAi = {
   requestMaxTokens: 'gen_ai.request.max_tokens',
   usageInputTokens: 'gen_ai.usage.input_tokens',
   usageOutputTokens: 'gen_ai.usage.output_tokens',
+  /** Part of the output tokens: hidden reasoning (completion_tokens_details.reasoning_tokens). */
+  usageReasoningTokens: 'gen_ai.usage.reasoning.output_tokens',
+  /** Part of the input tokens: served from the prompt cache (prompt_tokens_details.cached_tokens). */
+  usageCacheReadTokens: 'gen_ai.usage.cache_read.input_tokens',
+  responseModel: 'gen_ai.response.model',
   responseFinishReasons: 'gen_ai.response.finish_reasons',
   tokenType: 'gen_ai.token.type',
   tokenUsageMetric: 'gen_ai.client.token.usage',

@@ -98,7 +98,10 @@ function finish(api: OpenTelemetryApi, span: Span, call: Call, result: ChatModel
   span.setAttributes({
     [genAi.usageInputTokens]: result.usage.promptTokens,
     [genAi.usageOutputTokens]: result.usage.completionTokens,
+    [genAi.usageReasoningTokens]: result.usage.reasoningTokens,
+    [genAi.usageCacheReadTokens]: result.usage.cachedTokens,
     [genAi.responseFinishReasons]: [result.finishReason],
+    ...(result.model === undefined ? {} : { [genAi.responseModel]: result.model }),
   });
   const metricAttributes =
     call.deployment === undefined

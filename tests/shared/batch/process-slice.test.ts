@@ -2,6 +2,7 @@ import { AdaptiveLimiter } from '../../../src/shared/batch/adaptive-limiter';
 import type { BatchSlice } from '../../../src/shared/batch/batch-messages';
 import { itemConversationId } from '../../../src/shared/batch/deterministic-ids';
 import { OUTPUT_FUNCTION } from '../../../src/shared/batch/extract-item';
+import { extractionModeOf } from '../../../src/shared/batch/extraction-mode';
 import { processSlice } from '../../../src/shared/batch/process-slice';
 import { createValidatorCache } from '../../../src/shared/batch/validator-cache';
 import { AppError, UpstreamError } from '../../../src/shared/errors';
@@ -45,6 +46,7 @@ async function setUp(script: Record<string, Step[]>) {
     createdAt: new Date().toISOString(),
     requestHash: 'hash',
     fannedOut: true,
+    extraction: extractionModeOf(SCHEMA),
   });
   const model = ScriptedChatModel.replying(
     (request) => script[itemOf(request)]?.shift() ?? { error: new Error('unscripted call') },
@@ -59,6 +61,7 @@ async function setUp(script: Record<string, Step[]>) {
     validatorFor: createValidatorCache(),
     requeue: (slice: BatchSlice, delayMs: number) => Promise.resolve(void requeued.push({ slice, delayMs })),
     maxDeferrals: MAX_DEFERRALS,
+    maxCompletionTokens: 2_048,
     log,
   };
   const deliver = (items: string[], deferrals = 0) =>

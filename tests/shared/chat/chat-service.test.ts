@@ -20,6 +20,7 @@ const SETTINGS: ChatSettings = {
   defaultDeployment: 'chat',
   allowedDeployments: ['chat-mini'],
   historyTokenBudget: 2_000,
+  maxCompletionTokens: 2_048,
 };
 const ALICE = { userId: 'alice' };
 const BOB = { userId: 'bob' };

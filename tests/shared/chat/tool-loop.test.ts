@@ -160,4 +160,94 @@ describe('runToolLoop', () => {
     const outcome = finishOf(await collect(loop(model)));
     expect(outcome.newMessages.map((message) => message.role)).toEqual(['assistant', 'tool', 'assistant']);
   });
+
+  it('when the whole turn is whole, then it finishes with stop and no warnings', async () => {
+    const outcome = finishOf(await collect(loop(new ScriptedChatModel({ content: 'fine' }))));
+    expect(outcome).toMatchObject({ finishReason: 'stop', warnings: [] });
+  });
+
+  it('when the budget cuts the answer, then it is incomplete with what came, stored as incomplete', async () => {
+    const model = new ScriptedChatModel({ content: 'The answer is', finishReason: 'length' });
+    const outcome = finishOf(await collect(loop(model)));
+    expect(outcome).toMatchObject({
+      finishReason: 'length',
+      answer: { intent: 'incomplete', answerMd: 'The answer is' },
+    });
+    expect(outcome.newMessages.at(-1)).toEqual({
+      role: 'assistant',
+      content: 'The answer is',
+      incomplete: true,
+    });
+  });
+
+  it('when reasoning spent the whole budget, then the answer explains it, streamed as text too, never empty', async () => {
+    const usage = {
+      promptTokens: 10,
+      completionTokens: 64,
+      totalTokens: 74,
+      reasoningTokens: 64,
+      cachedTokens: 0,
+    };
+    const model = new ScriptedChatModel({ content: '', finishReason: 'length', usage });
+    const events = await collect(
+      runToolLoop({
+        messages: [{ role: 'user', content: 'go' }],
+        model,
+        tools,
+        maxRounds: 5,
+        toolTimeoutMs: 2000,
+        streaming: true,
+        log,
+        generation: { maxTokens: 64 },
+      }),
+    );
+    const outcome = finishOf(events);
+    expect(outcome.answer.answerMd).toBe(
+      'The model used its whole budget of 64 tokens (64 on reasoning) before it wrote an answer. Ask again with a larger maxTokens or a lower reasoningEffort.',
+    );
+    expect(events.filter((event) => event.type === 'text-delta')).toEqual([
+      { type: 'text-delta', text: outcome.answer.answerMd },
+    ]);
+  });
+
+  it('when the budget cuts a tool call, then the cut call is not run', async () => {
+    const model = new ScriptedChatModel({
+      toolCalls: [{ id: 'a', name: 'sleep', arguments: '{"ms"' }],
+      finishReason: 'length',
+    });
+    const outcome = finishOf(await collect(loop(model)));
+    expect(outcome).toMatchObject({ finishReason: 'length', actions: [] });
+  });
+
+  it('when the output filter stops the answer, then the turn fails with content_filtered and the category', async () => {
+    const model = new ScriptedChatModel({
+      content: 'half',
+      finishReason: 'content_filter',
+      filteredCategory: 'violence',
+    });
+    await expect(collect(loop(model))).rejects.toMatchObject({
+      status: 400,
+      code: 'content_filtered',
+      message: expect.stringContaining('violence'),
+      details: [{ path: 'output', code: 'violence', message: 'filtered' }],
+    });
+  });
+
+  it('when calls of the turn ignored parameters, then the finish carries one warning per parameter', async () => {
+    const ignored = [{ param: 'temperature' as const, message: 'no temperature' }];
+    const model = new ScriptedChatModel(
+      { toolCalls: [{ id: 'a', name: 'sleep', arguments: '{"ms":0}' }], ignored },
+      { content: 'fine', ignored },
+    );
+    const outcome = finishOf(await collect(loop(model)));
+    expect(outcome.warnings).toEqual([
+      { code: 'parameter_ignored', param: 'temperature', message: 'no temperature' },
+    ]);
+  });
+
+  it('when the round bound is reached, then the finish reason is tool_limit', async () => {
+    const call = { toolCalls: [{ id: 'a', name: 'sleep', arguments: '{"ms":0}' }] };
+    const outcome = finishOf(await collect(loop(new ScriptedChatModel(call, call), { maxRounds: 2 })));
+    expect(outcome).toMatchObject({ finishReason: 'tool_limit', answer: { intent: 'tool_limit' } });
+  });
 });

@@ -1,5 +1,6 @@
 import { describeConfig } from '../../../src/shared/config/describe-config';
 import { loadConfig } from '../../../src/shared/config/load-config';
+import { parseModelFamilies } from '../../../src/shared/config/model-settings';
 import type { RawSources } from '../../../src/shared/config/sources';
 import { ConfigError } from '../../../src/shared/errors';
 
@@ -33,7 +34,7 @@ describe('loadConfig', () => {
 
   it('when a setting is nowhere, then its default is used and marked default, or it is absent', () => {
     const { values, provenance } = loadConfig(sources({ env: required }));
-    expect(values.AZURE_OPENAI_API_VERSION).toBe('2024-10-21');
+    expect(values.AZURE_OPENAI_API_VERSION).toBe('v1');
     expect(provenance.AZURE_OPENAI_API_VERSION.source).toBe('default');
     expect(values.AML_SCORING_URI).toBeUndefined();
     expect(provenance.AML_SCORING_URI.source).toBe('absent');
@@ -92,6 +93,59 @@ describe('loadConfig', () => {
     expect(() => loadConfig(sources({ env: { ...required, CHAT_MAX_TOOL_ROUNDS: '500' } }))).toThrow(
       /CHAT_MAX_TOOL_ROUNDS/,
     );
+  });
+});
+
+describe('Azure OpenAI model settings', () => {
+  const load = (env: Record<string, string>) => loadConfig(sources({ env: { ...required, ...env } })).values;
+
+  it('when the api-version is v1, a dated version or unset, then it is kept as written (lower case), v1 by default', () => {
+    expect(load({}).AZURE_OPENAI_API_VERSION).toBe('v1');
+    expect(load({ AZURE_OPENAI_API_VERSION: 'V1' }).AZURE_OPENAI_API_VERSION).toBe('v1');
+    expect(load({ AZURE_OPENAI_API_VERSION: '2025-04-01-Preview' }).AZURE_OPENAI_API_VERSION).toBe(
+      '2025-04-01-preview',
+    );
+  });
+
+  it('when the api-version is neither v1 nor dated, then start fails saying what it takes', () => {
+    expect(() => load({ AZURE_OPENAI_API_VERSION: 'latest' })).toThrow(
+      /AZURE_OPENAI_API_VERSION: must be "v1" or a dated api-version/,
+    );
+  });
+
+  it('when the model family names a default and deployments, then each deployment gets its family', () => {
+    const values = load({
+      AZURE_OPENAI_ALLOWED_DEPLOYMENTS: 'legacy,Big-One',
+      AZURE_OPENAI_MODEL_FAMILY: ' reasoning , legacy=CLASSIC, Big-One=auto ',
+    });
+    expect(parseModelFamilies(values.AZURE_OPENAI_MODEL_FAMILY)).toEqual({
+      default: 'reasoning',
+      deployments: { legacy: 'classic', 'Big-One': 'auto' },
+    });
+    expect(parseModelFamilies(load({}).AZURE_OPENAI_MODEL_FAMILY)).toEqual({
+      default: 'auto',
+      deployments: {},
+    });
+  });
+
+  it.each([
+    ['an unknown family', 'chat=thinking', /the family must be auto, reasoning or classic/],
+    ['two defaults', 'reasoning,classic', /at most one family may come without a deployment name/],
+    ['a repeated deployment', 'chat=reasoning,chat=classic', /invalid or repeated/],
+    [
+      'a deployment the app never calls',
+      'other=classic',
+      /names 'other', which is neither AZURE_OPENAI_DEPLOYMENT/,
+    ],
+  ])('when the model family has %s, then start fails naming it', (_name, value, message) => {
+    expect(() => load({ AZURE_OPENAI_MODEL_FAMILY: value })).toThrow(message);
+  });
+
+  it('when the effort or the completion budget is out of range, then start fails', () => {
+    expect(() => load({ AZURE_OPENAI_REASONING_EFFORT: 'extreme' })).toThrow(/AZURE_OPENAI_REASONING_EFFORT/);
+    expect(() => load({ CHAT_MAX_COMPLETION_TOKENS: '8' })).toThrow(/CHAT_MAX_COMPLETION_TOKENS/);
+    expect(load({}).AZURE_OPENAI_REASONING_EFFORT).toBe('low');
+    expect(load({}).CHAT_MAX_COMPLETION_TOKENS).toBe(2048);
   });
 });
 

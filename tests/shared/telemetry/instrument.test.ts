@@ -18,7 +18,7 @@ import { exampleCustomer as customer } from '../../support/scoring-fixtures';
 import { ScriptedChatModel } from '../../support/scripted-chat-model';
 
 const SECRET_PROMPT = 'my account number is 4242';
-const usage = { promptTokens: 12, completionTokens: 3, totalTokens: 15 };
+const usage = { promptTokens: 12, completionTokens: 3, totalTokens: 15, reasoningTokens: 0, cachedTokens: 0 };
 const request = { messages: [{ role: 'user' as const, content: SECRET_PROMPT }] };
 
 let exporter: InMemorySpanExporter;
@@ -88,6 +88,32 @@ describe('instrumentChatModel', () => {
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
     expect(exported(span)).not.toContain('4242');
     expect(exported(span)).not.toContain('balance');
+  });
+
+  test('when a reasoning model answers, then the span carries its reported model, reasoning and cached tokens', async () => {
+    const model = instrumentChatModel(
+      new ScriptedChatModel({
+        content: 'ok',
+        usage: {
+          promptTokens: 2048,
+          completionTokens: 80,
+          totalTokens: 2128,
+          reasoningTokens: 64,
+          cachedTokens: 1920,
+        },
+        model: 'gpt-5.4-mini-2026-03-17',
+      }),
+      { defaultDeployment: 'chat' },
+    );
+
+    await model.complete(request);
+
+    expect(onlySpan().attributes).toMatchObject({
+      'gen_ai.response.model': 'gpt-5.4-mini-2026-03-17',
+      'gen_ai.usage.output_tokens': 80,
+      'gen_ai.usage.reasoning.output_tokens': 64,
+      'gen_ai.usage.cache_read.input_tokens': 1920,
+    });
   });
 
   test('when a request picks another deployment, then the span is named after that deployment', async () => {

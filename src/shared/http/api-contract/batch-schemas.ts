@@ -25,6 +25,22 @@ export const jobStatusSchema = z
     pending: count,
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime().meta({ description: 'When the latest item finished (createdAt before)' }),
+    extraction: z
+      .discriminatedUnion('mode', [
+        z.strictObject({
+          mode: z.literal('strict'),
+          transformations: z.array(z.string()).meta({ description: 'What was changed to fit the subset' }),
+        }),
+        z.strictObject({
+          mode: z.literal('validated'),
+          reason: z.string().meta({ description: 'Why the schema could not be sent strict' }),
+        }),
+      ])
+      .meta({
+        id: 'BatchExtractionMode',
+        description:
+          'strict: structured outputs (the arguments are guaranteed to match the schema); validated: a non-strict call checked with ajv and re-asked once',
+      }),
   })
   .meta({ id: 'BatchJobStatus' });
 

@@ -7,21 +7,44 @@ import type { Assert, Covers, SameKeys } from './type-checks';
 /** The id of a conversation, as the handlers validate it (`conversationIdSchema`). */
 export const conversationIdRef = conversationIdSchema.meta({ id: 'ConversationId' });
 
+const tokens = z.number().int().nonnegative();
+
 export const usageSchema = z
   .strictObject({
-    prompt_tokens: z.number().int().nonnegative(),
-    completion_tokens: z.number().int().nonnegative(),
-    total_tokens: z.number().int().nonnegative(),
+    prompt_tokens: tokens,
+    completion_tokens: tokens,
+    total_tokens: tokens,
+    reasoning_tokens: tokens.meta({ description: "Part of completion_tokens: the model's hidden reasoning" }),
+    cached_tokens: tokens.meta({ description: "Part of prompt_tokens: served from Azure's prompt cache" }),
   })
   .meta({ id: 'TokenUsage', description: 'Token counts of every model call of the turn' });
+
+export const finishReasonSchema = z.enum(['stop', 'length', 'tool_limit']).meta({
+  id: 'FinishReason',
+  description:
+    'stop: the answer is whole; length: cut short by the token budget (intent "incomplete"); tool_limit: stopped at CHAT_MAX_TOOL_ROUNDS. An answer the output content filter stopped is the error content_filtered instead.',
+});
+
+export const warningsSchema = z
+  .array(
+    z.strictObject({
+      code: z.literal('parameter_ignored'),
+      param: z.enum(['temperature', 'reasoningEffort', 'verbosity']),
+      message: z.string(),
+    }),
+  )
+  .meta({
+    id: 'ParameterWarnings',
+    description: 'Parameters of the request the deployment does not take: the answer went on without them',
+  });
 
 export const sessionStateSchema = z
   .strictObject({ conversationId: conversationIdRef })
   .meta({ id: 'SessionState', description: 'AI Chat Protocol session state: send it back to continue' });
 
-const intentSchema = z
-  .string()
-  .meta({ description: 'The answer\'s intent: the model\'s own, "answer", or "tool_limit"' });
+const intentSchema = z.string().meta({
+  description: 'The answer\'s intent: the model\'s own, "answer", "incomplete" (cut short) or "tool_limit"',
+});
 
 /** POST /api/chat as JSON: `intent`, `answer_md`, `actions_result`, and the AI Chat Protocol's fields, in one body. */
 export const chatResponseSchema = z
@@ -35,6 +58,8 @@ export const chatResponseSchema = z
     message: z.strictObject({ role: z.literal('assistant'), content: z.string() }),
     context: z.strictObject({ intent: intentSchema }),
     usage: usageSchema,
+    finishReason: finishReasonSchema,
+    warnings: warningsSchema.optional(),
     sessionState: sessionStateSchema,
   })
   .meta({ id: 'ChatResponse' });

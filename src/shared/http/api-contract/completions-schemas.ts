@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import type { CompletionsAnswer } from '../../completions/completions-service';
+import { warningsSchema } from './chat-schemas';
 import type { Assert, Covers, SameKeys } from './type-checks';
 
 const count = z.number().int().nonnegative();
@@ -15,7 +16,13 @@ export const completionsAnswerSchema = z
       prompt_tokens: count,
       completion_tokens: count,
       total_tokens: count,
+      reasoning_tokens: count,
+      cached_tokens: count,
     }),
+    finishReason: z.enum(['stop', 'length']).meta({
+      description: 'length: cut short by the token budget (an empty answer is explained in response)',
+    }),
+    warnings: warningsSchema.optional(),
   })
   .meta({ id: 'CompletionsAnswer' });
 

@@ -1,12 +1,19 @@
 import { z } from 'zod';
 
-import { conversationIdRef, sessionStateSchema, usageSchema } from './chat-schemas';
+import {
+  conversationIdRef,
+  finishReasonSchema,
+  sessionStateSchema,
+  usageSchema,
+  warningsSchema,
+} from './chat-schemas';
+import { errorDetailSchema } from './error-schemas';
 
 // The stream encoders in shared/http/stream-protocols.ts build their frames inline, so these schemas are
 // the only statement of the wire format; the tests check every frame of real streams against them.
 
 const streamErrorSchema = z
-  .strictObject({ code: z.string(), message: z.string() })
+  .strictObject({ code: z.string(), message: z.string(), details: z.array(errorDetailSchema).optional() })
   .meta({ id: 'StreamError', description: 'A failure after the stream started (an ErrorBody before it)' });
 
 const tool = z.string().meta({ description: 'The tool name, e.g. predict_customer' });
@@ -33,6 +40,8 @@ export const chatStreamEventSchema = z
         intent: z.string(),
         conversationId: conversationIdRef,
         usage: usageSchema,
+        finishReason: finishReasonSchema,
+        warnings: warningsSchema.optional(),
         timestamp: z.iso.datetime(),
       })
       .meta({ id: 'ChatStreamDone', description: 'Last, when the turn succeeded' }),
@@ -57,7 +66,13 @@ export const chatProtocolLineSchema = z
           .discriminatedUnion('event', [
             z.strictObject({ event: z.literal('tool_call'), tool, arguments: z.unknown() }),
             z.strictObject({ event: z.literal('tool_result'), tool, result: z.unknown() }),
-            z.strictObject({ event: z.literal('done'), intent: z.string(), usage: usageSchema }),
+            z.strictObject({
+              event: z.literal('done'),
+              intent: z.string(),
+              usage: usageSchema,
+              finishReason: finishReasonSchema,
+              warnings: warningsSchema.optional(),
+            }),
           ])
           .optional()
           .meta({ description: 'Tool activity and the end of the turn; absent on text deltas' }),
