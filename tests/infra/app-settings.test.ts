@@ -127,6 +127,7 @@ describe('infra app settings', () => {
     expect(written).not.toContain('CONNECTORS_SESSIONS_TOKEN');
     const env: Record<string, string> = { WEBSITE_SITE_NAME: 'func-example', AUTH_MODE: 'easyauth' };
     for (const name of keysOf('coreAppSettings')) env[name] = 'https://example.test/value';
+    env.AZURE_OPENAI_API_VERSION = 'v1';
     for (const name of keysOf('connectorAppSettings'))
       env[name] = 'https://westus2.dynamicsessions.io/subscriptions/s/resourceGroups/r/sessionPools/p';
     env.AUTH_MODE = 'easyauth';
@@ -140,6 +141,7 @@ describe('infra app settings', () => {
   it("when the app would take the simulator's fixed token in Azure, then its config check refuses it", () => {
     const env: Record<string, string> = { WEBSITE_SITE_NAME: 'func-example', AUTH_MODE: 'easyauth' };
     for (const name of keysOf('coreAppSettings')) env[name] = 'https://example.test/value';
+    env.AZURE_OPENAI_API_VERSION = 'v1';
     env.AUTH_MODE = 'easyauth';
     env.CONNECTORS_SESSIONS_TOKEN = 'local-token';
     expect(() => loadConfig({ env, file: {}, dotenv: {} })).toThrow(
