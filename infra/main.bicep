@@ -72,8 +72,8 @@ param openAiApiVersion string = '2024-10-21'
 param cosmosDatabaseName string = 'chat'
 
 // Function app
-@description('Node.js version of the Flex Consumption runtime.')
-@allowed(['20', '22'])
+@description('Node.js version of the Flex Consumption runtime: 22, the version the tests run on (package.json devDependencies.node).')
+@allowed(['22'])
 param nodeVersion string = '22'
 
 @description('Largest number of instances the app scales out to.')

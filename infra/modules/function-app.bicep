@@ -32,8 +32,8 @@ param storageQueueEndpoint string
 @description('Blob container holding the deployment package.')
 param deploymentContainerName string
 
-@description('Node.js version of the Flex runtime.')
-@allowed(['20', '22'])
+@description('Node.js version of the Flex runtime (22: the version the tests run on).')
+@allowed(['22'])
 param nodeVersion string = '22'
 
 @description('Largest number of instances the app scales out to.')

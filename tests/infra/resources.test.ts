@@ -82,7 +82,7 @@ describe('infra resources', () => {
     expect(propertyPath(deployment.body, 'properties', 'model', 'version')).toBe('modelVersion');
   });
 
-  it('when the function app is declared, then it runs Node.js 20 or 22 on the Flex Consumption plan as a user-assigned identity', () => {
+  it('when the function app is declared, then it runs Node.js 22 on the Flex Consumption plan as a user-assigned identity', () => {
     const plan = onlyResource('Microsoft.Web/serverfarms');
     expect(propertyPath(plan.body, 'sku', 'name')).toBe("'FC1'");
     expect(propertyPath(plan.body, 'sku', 'tier')).toBe("'FlexConsumption'");
@@ -98,7 +98,7 @@ describe('infra resources', () => {
     expect(propertyPath(config, 'runtime', 'name')).toBe("'node'");
     expect(propertyPath(config, 'runtime', 'version')).toBe('nodeVersion');
     const module = readBicep('infra/modules/function-app.bicep').code;
-    expect(module).toMatch(/@allowed\(\['20', '22'\]\)\s*param nodeVersion string/);
+    expect(module).toMatch(/@allowed\(\['22'\]\)\s*param nodeVersion string = '22'/);
 
     const storage = propertyPath(config, 'deployment', 'storage') ?? '';
     expect(propertyValue(storage, 'type')).toBe("'blobContainer'");
