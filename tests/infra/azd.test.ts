@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
+import { PACKAGE_FOLDER } from '../../dev/package/build-package';
 import { type SettingName, settings } from '../../src/shared/config/settings';
 import {
   outputsOf,
@@ -51,6 +52,44 @@ describe('infra azd conventions', () => {
     expect(service).toMatch(/^ {4}language: ts$/m);
     expect(service).toMatch(/^ {4}host: function$/m);
     expect(azureYaml).toMatch(/^name: \S+$/m);
+  });
+
+  it('when azure.yaml is read, then azd deploys the package npm run package builds, as it is, and needs an azd that honours that', () => {
+    const service = /^services:\n {2}api:\n((?: {4}.*\n)+)/m.exec(azureYaml)?.[1] ?? '';
+    expect(service).toMatch(new RegExp(`^ {4}dist: ${PACKAGE_FOLDER}$`, 'm'));
+    expect(service).toMatch(/^ {4}remoteBuild: false$/m);
+    const hook = /^ {6}prepackage:\n((?: {8}.*\n)+)/m.exec(service)?.[1] ?? '';
+    expect(hook).toMatch(/posix:\n\s+shell: sh\n\s+run: npm run package\n/);
+    expect(hook).toMatch(/windows:\n\s+shell: pwsh\n\s+run: npm run package\n/);
+    const scripts = (JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.package).toContain('dist/dev/package/main.js');
+    // remoteBuild is read from azd 1.23.5 on; older releases would build remotely on the Flex plan.
+    expect(/^requiredVersions:\n {2}azd: '(>= 1\.23\.5)'$/m.exec(azureYaml)?.[1]).toBe('>= 1.23.5');
+  });
+
+  it('when .funcignore is read, then every pattern is anchored to the root, node_modules stays and nothing local-only is published', () => {
+    const patterns = readRepoFile('.funcignore')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'));
+    expect(patterns.filter((pattern) => !/^!?\//.test(pattern))).toEqual([]);
+    // azd refuses remoteBuild: false when .funcignore leaves node_modules out.
+    expect(patterns.filter((pattern) => /node_modules/.test(pattern))).toEqual([]);
+    expect(patterns).toEqual(
+      expect.arrayContaining([
+        '/dev/',
+        '/tests/',
+        '/bench/',
+        '/infra/',
+        '/src/',
+        '/.env',
+        '/.env.*',
+        '/local.settings.json',
+        '/*.log',
+        '/structured_responses.json',
+        `/${PACKAGE_FOLDER}/`,
+      ]),
+    );
   });
 
   it('when azure.yaml is read, then a postprovision hook runs a posix and a Windows script that both exist', () => {
