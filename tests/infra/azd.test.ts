@@ -1,5 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
@@ -191,24 +199,40 @@ describe('infra azd conventions', () => {
     }
   });
 
+  /** Node.js binaries a user may run the hook with: this one, and the system's `node` when it differs. */
+  function nodeBinaries(): [version: string, path: string][] {
+    const system = (process.env.PATH ?? '')
+      .split(delimiter)
+      .filter((folder) => folder !== '' && !folder.includes('node_modules'))
+      .map((folder) => join(folder, 'node'))
+      .find((candidate) => existsSync(candidate));
+    const paths = [...new Set([process.execPath, ...(system === undefined ? [] : [realpathSync(system)])])];
+    return paths.map((path) => [execFileSync(path, ['--version']).toString().trim(), path]);
+  }
+
   const posixOnly = process.platform === 'win32' ? it.skip : it;
-  posixOnly(
-    'when the postprovision hook runs, then local.settings.json gets the endpoints, AUTH_MODE none and no key',
-    () => {
+  posixOnly.each(nodeBinaries())(
+    'when the postprovision hook runs on Node.js %s, then local.settings.json gets the endpoints, AUTH_MODE none and no key',
+    (_version, node) => {
       const dir = mkdtempSync(join(tmpdir(), 'azd-hook-'));
       try {
+        // azd runs hooks with the node on PATH; the project's Node.js 22 is only for npm scripts.
         const fakeAzd = join(dir, 'azd');
+        const values = {
+          AZURE_ENV_NAME: 'dev',
+          AZURE_OPENAI_ENDPOINT: 'https://oai-example.openai.azure.com/',
+          AZURE_OPENAI_DEPLOYMENT: 'chat',
+          COSMOS_ENDPOINT: 'https://cosmos-example.documents.azure.com:443/',
+          COSMOS_DATABASE: 'chat',
+          AML_SCORING_URI: '',
+        };
         writeFileSync(
           fakeAzd,
           [
             '#!/bin/sh',
+            '[ "$*" = "env get-values --output json" ] || { echo "unexpected: azd $*" >&2; exit 2; }',
             "cat <<'EOF'",
-            'AZURE_ENV_NAME="dev"',
-            'AZURE_OPENAI_ENDPOINT="https://oai-example.openai.azure.com/"',
-            'AZURE_OPENAI_DEPLOYMENT="chat"',
-            'COSMOS_ENDPOINT="https://cosmos-example.documents.azure.com:443/"',
-            'COSMOS_DATABASE="chat"',
-            'AML_SCORING_URI=""',
+            JSON.stringify(values, null, 2),
             'EOF',
             '',
           ].join('\n'),
@@ -219,7 +243,7 @@ describe('infra azd conventions', () => {
           JSON.stringify({ IsEncrypted: false, Values: { COSMOS_KEY: 'emulator-key', LOG_LEVEL: 'debug' } }),
         );
 
-        execFileSync(process.execPath, [join(repoRoot, 'infra', 'hooks', 'write-local-settings.mjs')], {
+        execFileSync(node, [join(repoRoot, 'infra', 'hooks', 'write-local-settings.mjs')], {
           cwd: dir,
           env: { ...process.env, PATH: `${dir}${delimiter}${process.env.PATH ?? ''}` },
           stdio: 'pipe',

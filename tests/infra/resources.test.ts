@@ -106,6 +106,23 @@ describe('infra resources', () => {
     expect(propertyPath(storage, 'authentication', 'userAssignedIdentityResourceId')).toBe('identityId');
   });
 
+  it('when the Flex plan scales, then always-ready HTTP instances are a parameter, 0 by default (scale to zero)', () => {
+    const site = onlyResource('Microsoft.Web/sites');
+    const scale = propertyPath(site.body, 'properties', 'functionAppConfig', 'scaleAndConcurrency') ?? '';
+    const alwaysReady = propertyValue(scale, 'alwaysReady') ?? '';
+    expect(alwaysReady).toMatch(/^alwaysReadyInstanceCount == 0 \? \[\] : \[/);
+    expect(propertyValue(/\{[^{}]*\}/.exec(alwaysReady)?.[0] ?? '{}', 'name')).toBe("'http'");
+    expect(propertyValue(/\{[^{}]*\}/.exec(alwaysReady)?.[0] ?? '{}', 'instanceCount')).toBe(
+      'alwaysReadyInstanceCount',
+    );
+    for (const path of ['infra/main.bicep', 'infra/modules/function-app.bicep']) {
+      expect(readBicep(path).code).toMatch(/@minValue\(0\)\s*param alwaysReadyInstanceCount int = 0\n/);
+    }
+    expect(readBicep('infra/main.bicep').code).toMatch(
+      /^\s+alwaysReadyInstanceCount: alwaysReadyInstanceCount$/m,
+    );
+  });
+
   it('when monitoring is declared, then Log Analytics and a workspace-based Application Insights exist', () => {
     const workspace = onlyResource('Microsoft.OperationalInsights/workspaces');
     const insights = onlyResource('Microsoft.Insights/components');
