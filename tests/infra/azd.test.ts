@@ -75,6 +75,16 @@ describe('infra azd conventions', () => {
     expect(/^requiredVersions:\n {2}azd: '(>= 1\.23\.5)'$/m.exec(azureYaml)?.[1]).toBe('>= 1.23.5');
   });
 
+  it('when azure.yaml is read, then a postdeploy hook smoke-tests the deployed app at its SERVICE_API_URI output', () => {
+    const service = /^services:\n {2}api:\n((?: {4}.*\n)+)/m.exec(azureYaml)?.[1] ?? '';
+    const hook = /^ {6}postdeploy:\n((?: {8}.*\n)+)/m.exec(service)?.[1] ?? '';
+    expect(hook).toMatch(/posix:\n\s+shell: sh\n\s+run: npm run smoke -- --url "\$SERVICE_API_URI"\n/);
+    expect(hook).toMatch(/windows:\n\s+shell: pwsh\n\s+run: npm run smoke -- --url \$env:SERVICE_API_URI\n/);
+    expect(outputsOf(main).map((output) => output.name)).toContain('SERVICE_API_URI');
+    const scripts = (JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.smoke).toContain('dist/dev/smoke/main.js');
+  });
+
   it('when .funcignore is read, then every pattern is anchored to the root, node_modules stays and nothing local-only is published', () => {
     const patterns = readRepoFile('.funcignore')
       .split('\n')
