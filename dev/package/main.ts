@@ -21,8 +21,8 @@ async function main(): Promise<void> {
   const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
   process.stdout.write(
     [
-      `${relative(process.cwd(), folder) || '.'}/: ${built.files.length} files, ${megabytes(built.bytes)} MB; ` +
-        `zipped ${megabytes(zip.byteLength)} MB (budget ${megabytes(ZIPPED_BUDGET_BYTES)} MB)`,
+      `${relative(process.cwd(), folder) || '.'}/: ${built.files.length} files, ${megabytes(built.bytes)} MiB; ` +
+        `zipped ${megabytes(zip.byteLength)} MiB (budget ${megabytes(ZIPPED_BUDGET_BYTES)} MiB)`,
       `node_modules: ${built.installed.map((item) => `${item.name}@${item.version}`).join(', ')}`,
       `azd deploys it (azure.yaml services.api.dist); to look inside: ls ${join(relative(process.cwd(), folder) || '.', 'dist')}`,
       '',
