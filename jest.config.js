@@ -1,10 +1,16 @@
+// Packages that ship only ES modules; see tests/support/esm-to-commonjs.js.
+const esmOnly = ['jose', 'commander'];
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    [`/node_modules/(${esmOnly.join('|')})/.+\\.js$`]: '<rootDir>/tests/support/esm-to-commonjs.js',
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   maxWorkers: 2,
   testTimeout: 60000,
-  globalSetup: undefined,
 };

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 import Table from 'cli-table3';
@@ -10,10 +10,12 @@ import { benchColdStart } from './cold-start';
 import { benchCompletionsOverhead } from './completions-overhead';
 import { benchHistoryWriteCost } from './history-write-cost';
 import type { BenchResult } from './measure';
+import { benchPackageSize } from './package-size';
 import { benchStreamingFirstChunk } from './streaming-first-chunk';
 
 /** `npm run bench [-- name ...]`: runs the benchmarks, prints one table, writes bench/results.json. */
 const benchmarks: Record<string, () => Promise<BenchResult>> = {
+  'package-size': benchPackageSize,
   'cold-start': benchColdStart,
   'completions-overhead': benchCompletionsOverhead,
   'streaming-first-chunk': benchStreamingFirstChunk,
@@ -24,6 +26,8 @@ const benchmarks: Record<string, () => Promise<BenchResult>> = {
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const names = wanted.length > 0 ? wanted : Object.keys(benchmarks);
+  // The machine is shared: the 1-minute load average before and after says how busy it was.
+  const loadBefore = loadavg()[0] ?? 0;
   const results: BenchResult[] = [];
   for (const name of names) {
     const run = benchmarks[name];
@@ -38,6 +42,7 @@ async function main(): Promise<void> {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     platform: process.platform,
+    loadAverage: { before: Number(loadBefore.toFixed(1)), after: Number((loadavg()[0] ?? 0).toFixed(1)) },
   };
   const table = new Table({
     head: ['benchmark', 'ratio', 'of', 'target', 'inputs and figures'],

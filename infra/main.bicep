@@ -32,6 +32,9 @@ param easyAuthClientId string = ''
 @description('easyauth: tenant of that app registration; default the subscription\'s tenant.')
 param easyAuthTenantId string = ''
 
+@description('easyauth: client id of the single-page app\'s registration, the only client application allowed to call the API (the same id as easyAuthClientId when one registration serves both).')
+param easyAuthWebClientId string = ''
+
 @description('jwt: expected token issuer (iss).')
 param jwtIssuer string = ''
 
@@ -72,14 +75,18 @@ param openAiApiVersion string = 'v1'
 param cosmosDatabaseName string = 'chat'
 
 // Function app
-@description('Node.js version of the Flex Consumption runtime.')
-@allowed(['20', '22'])
+@description('Node.js version of the Flex Consumption runtime: 22, the version the tests run on (package.json devDependencies.node).')
+@allowed(['22'])
 param nodeVersion string = '22'
 
 @description('Largest number of instances the app scales out to.')
 @minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 100
+
+@description('Always-ready instances for the HTTP functions (Flex Consumption): 0 scales to zero; see infra/README.md for when 1 or 2 is worth it.')
+@minValue(0)
+param alwaysReadyInstanceCount int = 0
 
 // Azure ML scoring (optional)
 @description('Azure ML online endpoint scoring URI (AML_SCORING_URI); empty: the scoring tool is not configured.')
@@ -129,10 +136,10 @@ var effectiveResourceGroupName = empty(resourceGroupName) ? 'rg-${environmentNam
 // complete configuration never reaches it. The resource group's tags use the result, so the check runs
 // with the first resource, before anything is created.
 var requestedAuthMode = toLower(trim(authMode))
-var easyAuthReady = requestedAuthMode == 'easyauth' && !empty(easyAuthClientId)
+var easyAuthReady = requestedAuthMode == 'easyauth' && !empty(easyAuthClientId) && !empty(easyAuthWebClientId)
 var jwtReady = requestedAuthMode == 'jwt' && !empty(jwtIssuer) && !empty(jwtAudience) && !empty(jwtJwksUri)
-var noAuthModeMessage = 'AUTH_MODE must be easyauth or jwt in Azure ("none" is for local runs only). Either run: azd env set AUTH_MODE easyauth, and azd env set AUTH_EASYAUTH_CLIENT_ID <client id of your Microsoft Entra app registration>; or run: azd env set AUTH_MODE jwt, and set AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE and AUTH_JWT_JWKS_URI the same way. Then run azd provision again.'
-var easyAuthMessage = 'AUTH_MODE is easyauth but AUTH_EASYAUTH_CLIENT_ID is empty. Run: azd env set AUTH_EASYAUTH_CLIENT_ID <client id of your Microsoft Entra app registration>.'
+var noAuthModeMessage = 'AUTH_MODE must be easyauth or jwt in Azure ("none" is for local runs only). Either run: azd env set AUTH_MODE easyauth, azd env set AUTH_EASYAUTH_CLIENT_ID <client id of the API\'s Microsoft Entra app registration> and azd env set AUTH_EASYAUTH_WEB_CLIENT_ID <client id of the single-page app\'s registration>; or run: azd env set AUTH_MODE jwt, and set AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE and AUTH_JWT_JWKS_URI the same way. Then run azd provision again.'
+var easyAuthMessage = 'AUTH_MODE is easyauth but AUTH_EASYAUTH_CLIENT_ID or AUTH_EASYAUTH_WEB_CLIENT_ID is empty. Run: azd env set AUTH_EASYAUTH_CLIENT_ID <client id of the API\'s Microsoft Entra app registration>, and azd env set AUTH_EASYAUTH_WEB_CLIENT_ID <client id of the single-page app\'s registration, the only application allowed to call the API; the same id when one registration serves both>.'
 var jwtMessage = 'AUTH_MODE is jwt but AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE or AUTH_JWT_JWKS_URI is empty. Set all three with azd env set.'
 var authModeProblem = requestedAuthMode == 'easyauth' ? easyAuthMessage : (requestedAuthMode == 'jwt' ? jwtMessage : noAuthModeMessage)
 var checkedAuthMode = easyAuthReady ? 'easyauth' : (jwtReady ? 'jwt' : fail(authModeProblem))
@@ -169,8 +176,6 @@ module monitoring 'modules/monitoring.bicep' = {
     location: location
     tags: tags
     appPrincipalId: identity.outputs.principalId
-    userPrincipalId: principalId
-    userPrincipalType: principalType
   }
 }
 
@@ -182,8 +187,6 @@ module storage 'modules/storage.bicep' = {
     location: location
     tags: tags
     appPrincipalId: identity.outputs.principalId
-    userPrincipalId: principalId
-    userPrincipalType: principalType
   }
 }
 
@@ -250,6 +253,7 @@ module functionApp 'modules/function-app.bicep' = {
     deploymentContainerName: storage.outputs.deploymentContainerName
     nodeVersion: nodeVersion
     maximumInstanceCount: maximumInstanceCount
+    alwaysReadyInstanceCount: alwaysReadyInstanceCount
     applicationInsightsConnectionString: monitoring.outputs.connectionString
     openAiEndpoint: openAi.outputs.endpoint
     openAiDeploymentName: openAi.outputs.deploymentName
@@ -259,6 +263,7 @@ module functionApp 'modules/function-app.bicep' = {
     authMode: checkedAuthMode
     easyAuthClientId: easyAuthClientId
     easyAuthTenantId: empty(easyAuthTenantId) ? subscription().tenantId : easyAuthTenantId
+    easyAuthAllowedApplications: checkedAuthMode == 'easyauth' ? [easyAuthWebClientId] : []
     jwtIssuer: jwtIssuer
     jwtAudience: jwtAudience
     jwtJwksUri: jwtJwksUri
@@ -281,9 +286,12 @@ module functionApp 'modules/function-app.bicep' = {
   }
 }
 
+// The workspace's resource group may hold other environments' deployments, so the deployment name
+// carries this environment's token. By default the workspace is looked up in this environment's group;
+// naming it through rg makes the deployment wait until that group exists.
 module amlAccess 'modules/aml-access.bicep' = if (!empty(amlScoringUri) && !empty(amlWorkspaceName)) {
-  name: 'aml-access'
-  scope: resourceGroup(empty(amlWorkspaceResourceGroup) ? effectiveResourceGroupName : amlWorkspaceResourceGroup)
+  name: 'aml-access-${resourceToken}'
+  scope: resourceGroup(empty(amlWorkspaceResourceGroup) ? rg.name : amlWorkspaceResourceGroup)
   params: {
     workspaceName: amlWorkspaceName
     endpointName: amlEndpointName

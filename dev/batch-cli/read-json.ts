@@ -26,7 +26,7 @@ export async function readText(path: string): Promise<string> {
 
 /**
  * JSON.parse, with an error that names the file, the line and the column. JSON.parse decides what is valid;
- * jsonc-parser only locates the problem, since Node 20's messages often give no position.
+ * jsonc-parser only locates the problem, since Node's messages do not always give one.
  *
  * @example
  * parseJson('[1,\n x]', { file: 'items.json' }); // throws "bad JSON in items.json at line 2, column 2: ..."

@@ -3,13 +3,22 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
-import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
-
 import { CORRELATION_HEADER, correlationIdFrom } from '../../src/shared/http/correlation';
 import { RouteTable } from '../../src/shared/http/route-table';
 import type { Registration } from './functions-core';
 
+/**
+ * The parts of `@azure/functions` the host builds invocations with. The host takes them from the app's
+ * own copy of the library (as the worker hands invocations to the programming model the app
+ * registered), so an app that ships its own copy, like the deployment package, gets its own classes.
+ */
+export type FunctionsLibrary = Pick<
+  typeof import('@azure/functions'),
+  'HttpRequest' | 'HttpResponse' | 'InvocationContext'
+>;
+
 export interface HttpHostOptions {
+  readonly library: FunctionsLibrary;
   readonly routePrefix: string;
   readonly allowedOrigins: readonly string[];
   readonly log: (level: 'info' | 'warn' | 'error', line: string) => void;
@@ -45,6 +54,7 @@ export function httpFunctionsOf(
  * HttpRequest, and response bodies written chunk by chunk as the handler's stream yields them.
  */
 export function createHttpHost(registrations: readonly Registration[], options: HttpHostOptions): Server {
+  const { HttpRequest, HttpResponse, InvocationContext } = options.library;
   const routes = new RouteTable<{ registration: Registration; trigger: Registration['bindings'][string] }>();
   for (const served of httpFunctionsOf(registrations, options.routePrefix)) {
     const registration = registrations.find((candidate) => candidate.name === served.name);

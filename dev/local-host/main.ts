@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-
-import { InvocationContext } from '@azure/functions';
 
 import { loadConfig, parseSettings } from '../../src/shared/config/load-config';
 import { readSources } from '../../src/shared/config/sources';
@@ -12,7 +11,7 @@ import { createQueueServiceClient } from '../../src/shared/queues/queue-service'
 import { devSettings } from '../dev-settings';
 import { registrations, setSystemLog } from './functions-core';
 import { readHostConfig } from './host-config';
-import { createHttpHost, httpFunctionsOf, type ServedFunction } from './http-server';
+import { createHttpHost, type FunctionsLibrary, httpFunctionsOf, type ServedFunction } from './http-server';
 import { installFunctionsCore } from './install-core';
 import { type QueueListener, startQueueListener } from './queue-listener';
 
@@ -38,11 +37,16 @@ async function main(): Promise<void> {
 
   installFunctionsCore();
   const packageJson = JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as { main: string };
+  const entryPoint = join(appRoot, packageJson.main);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- like the host: the app is loaded by path from package.json main
-  require(join(appRoot, packageJson.main));
+  require(entryPoint);
+  // The app's copy of the library, resolved as the app resolves it.
+  const library = createRequire(entryPoint)('@azure/functions') as FunctionsLibrary;
+  const { InvocationContext } = library;
 
   const served: ServedFunction[] = httpFunctionsOf(registrations, hostConfig.routePrefix);
   const server = createHttpHost(registrations, {
+    library,
     served: () => served,
     routePrefix: hostConfig.routePrefix,
     allowedOrigins: config.CORS_ALLOWED_ORIGINS,

@@ -18,14 +18,23 @@ export interface IsolatedStack extends Stack {
   readonly host: () => LocalHostProcess;
 }
 
+export interface IsolatedStackOptions {
+  readonly settings?: Record<string, string>;
+  readonly model?: ModelSimulatorOptions;
+  /**
+   * The app the host serves: a folder holding package.json (whose `main` is loaded), host.json and
+   * whatever `main` needs, such as an unpacked deployment package. The caller owns it. Default: a
+   * fresh folder linking to this repository's build.
+   */
+  readonly appRoot?: string;
+}
+
 /**
  * For tests and benchmarks: Azurite (queues only), the Cosmos emulator and, unless given endpoints, the
  * simulators, all on free ports; then the built local host in an isolated app root (no local.settings.json
  * or .env of the developer's can leak in).
  */
-export async function startIsolatedStack(
-  options: { settings?: Record<string, string>; model?: ModelSimulatorOptions } = {},
-): Promise<IsolatedStack> {
+export async function startIsolatedStack(options: IsolatedStackOptions = {}): Promise<IsolatedStack> {
   const given = options.settings ?? {};
   const config = parseSettings(settings, { env: given, file: {}, dotenv: {} }).values;
   const dev = {
@@ -46,10 +55,7 @@ export async function startIsolatedStack(
     queueOnly: true,
     ...(options.model ? { model: options.model } : {}),
   });
-  const appRoot = mkdtempSync(join(tmpdir(), 'app-root-'));
-  for (const entry of ['dist', 'node_modules', 'host.json', 'package.json', 'data']) {
-    symlinkSync(join(repoRoot, entry), join(appRoot, entry));
-  }
+  const appRoot = options.appRoot ?? linkedAppRoot();
   let host: LocalHostProcess | undefined;
   return {
     ...stack,
@@ -75,9 +81,18 @@ export async function startIsolatedStack(
     async stop() {
       await host?.stop();
       await stack.stop();
-      rmSync(appRoot, { recursive: true, force: true });
+      if (options.appRoot === undefined) rmSync(appRoot, { recursive: true, force: true });
     },
   };
+}
+
+/** A fresh folder that serves this repository's build: links to dist, node_modules, host.json ... */
+function linkedAppRoot(): string {
+  const appRoot = mkdtempSync(join(tmpdir(), 'app-root-'));
+  for (const entry of ['dist', 'node_modules', 'host.json', 'package.json', 'data']) {
+    symlinkSync(join(repoRoot, entry), join(appRoot, entry));
+  }
+  return appRoot;
 }
 
 /** Fetches JSON (or text, when the body is not JSON). */

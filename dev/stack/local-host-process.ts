@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 
 import { ensurePortFree, waitFor } from './ports';
 
@@ -14,9 +14,14 @@ export interface LocalHostProcess {
   readonly exited: Promise<number | null>;
 }
 
+// The built host: beside this module's folder in the build, under dist/ when this runs from the sources (ts-jest).
+const HOST_SCRIPT = __dirname.includes(`${sep}dist${sep}`)
+  ? join(__dirname, '..', 'local-host', 'main.js')
+  : join(__dirname, '..', '..', 'dist', 'dev', 'local-host', 'main.js');
+
 /**
- * Runs the built local host (dist/dev/local-host/main.js) as a child process and waits until
- * /api/health answers.
+ * Runs the built local host (dist/dev/local-host/main.js) as a child
+ * process in `appRoot`, the app it serves, and waits until /api/health answers.
  */
 export async function spawnLocalHost(options: {
   appRoot: string;
@@ -27,15 +32,11 @@ export async function spawnLocalHost(options: {
 }): Promise<LocalHostProcess> {
   // Otherwise another process on the port could answer the readiness check in this host's place.
   await ensurePortFree(options.port, 'PORT');
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [join(options.appRoot, 'dist/dev/local-host/main.js')],
-    {
-      cwd: options.appRoot,
-      env: { ...options.env, PORT: String(options.port) },
-      stdio: options.output === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child: ChildProcess = spawn(process.execPath, [HOST_SCRIPT], {
+    cwd: options.appRoot,
+    env: { ...options.env, PORT: String(options.port) },
+    stdio: options.output === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -5,6 +5,7 @@ import { settings } from '../../src/shared/config/settings';
 import { readSources } from '../../src/shared/config/sources';
 import { ConfigError } from '../../src/shared/errors';
 import { devSettings } from '../dev-settings';
+import { readEnvironmentOptions } from '../model-simulator/environment-options';
 import { type LocalHostProcess, spawnLocalHost } from './local-host-process';
 import { ensurePortFree } from './ports';
 import { startStack } from './start-stack';
@@ -19,7 +20,14 @@ async function main(): Promise<void> {
   if (problems.length > 0) throw new ConfigError(problems);
   await ensurePortFree(dev.values.PORT, 'PORT');
 
-  const stack = await startStack({ config: app.values, dev: dev.values });
+  // SIM_MODEL_TTFT_MS and SIM_MODEL_TOKEN_DELAY_MS pace the simulator's answers the way a deployment
+  // streams them (by default it answers at once), e.g. for `npm run smoke`'s streaming check.
+  const { timeToFirstTokenMs, perTokenDelayMs } = readEnvironmentOptions(process.env);
+  const model = {
+    ...(timeToFirstTokenMs === undefined ? {} : { timeToFirstTokenMs }),
+    ...(perTokenDelayMs === undefined ? {} : { perTokenDelayMs }),
+  };
+  const stack = await startStack({ config: app.values, dev: dev.values, model });
   const running: { host?: LocalHostProcess } = {};
   let stopping = false;
   const stop = async (code: number) => {

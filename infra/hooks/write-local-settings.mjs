@@ -9,9 +9,11 @@
 // - Queues stay on Azurite: the deployed app consumes the Azure queues, and a local host listening
 //   on them would take its messages.
 // - Every other value already in the file is kept.
+//
+// azd runs it with the `node` on your PATH, not the project's Node.js 22, so it uses nothing newer than
+// Node.js 18 has: azd prints the values as JSON (`--output json`), and no .env parser is needed.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { parseEnv } from 'node:util';
 
 const file = 'local.settings.json';
 
@@ -34,14 +36,20 @@ const keyFor = {
 };
 
 function readAzdEnvironment() {
+  let output;
   try {
-    return parseEnv(execFileSync('azd', ['env', 'get-values'], { encoding: 'utf8' }));
+    output = execFileSync('azd', ['env', 'get-values', '--output', 'json'], { encoding: 'utf8' });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(
       `could not read the azd environment (is azd installed and an environment selected?): ${reason}`,
     );
   }
+  const values = JSON.parse(output);
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+    throw new Error('azd env get-values --output json did not print an object');
+  }
+  return Object.fromEntries(Object.entries(values).filter((entry) => typeof entry[1] === 'string'));
 }
 
 function readLocalSettings() {

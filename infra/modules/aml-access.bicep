@@ -1,6 +1,7 @@
 // Optional: lets the app's identity (and the deploying user) call an existing Azure ML online endpoint
 // with a Microsoft Entra token instead of a key. The endpoint must use auth_mode aad_token. Deployed
-// into the workspace's resource group; the assignment is scoped to the endpoint alone, not the workspace.
+// into the workspace's resource group: a custom role that allows scoring and nothing else, assigned on
+// the endpoint alone, not the workspace.
 
 @description('Name of the Azure ML workspace that holds the online endpoint.')
 param workspaceName string
@@ -18,9 +19,9 @@ param userPrincipalId string = ''
 @allowed(['User', 'ServicePrincipal', 'Group'])
 param userPrincipalType string = 'User'
 
-// Built-in role: AzureML Data Scientist. It includes onlineEndpoints/score/action; scoped to one
-// endpoint it grants nothing else in the workspace.
-var azureMlDataScientist = 'f6c7c914-8db3-469d-8ca1-694a8f32e121'
+// The one action a scoring call needs. The built-in roles that include it (AzureML Data Scientist,
+// Contributor) can also write and delete endpoints and list or regenerate their keys.
+var scoreAction = 'Microsoft.MachineLearningServices/workspaces/onlineEndpoints/score/action'
 
 var principals = concat([{ id: appPrincipalId, type: 'ServicePrincipal' }], empty(userPrincipalId) ? [] : [{ id: userPrincipalId, type: userPrincipalType }])
 
@@ -33,12 +34,34 @@ resource endpoint 'Microsoft.MachineLearningServices/workspaces/onlineEndpoints@
   name: endpointName
 }
 
+// One definition per resource group: environments scoring on endpoints of the same workspace share it.
+// Role names are unique in the tenant, hence the group's token in it.
+resource scorerRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: guid(resourceGroup().id, 'azureml-online-endpoint-scorer')
+  properties: {
+    roleName: 'Azure ML online endpoint scorer (${uniqueString(resourceGroup().id)})'
+    description: 'Send scoring requests to Azure ML online endpoints with a Microsoft Entra token. Nothing else: no read, write, delete or key access.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: [scoreAction]
+        notActions: []
+        dataActions: []
+        notDataActions: []
+      }
+    ]
+    assignableScopes: [resourceGroup().id]
+  }
+}
+
 resource scorer 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for principal in principals: {
   scope: endpoint
-  name: guid(endpoint.id, principal.id, azureMlDataScientist)
+  name: guid(endpoint.id, principal.id, scorerRole.id)
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', azureMlDataScientist)
+    roleDefinitionId: scorerRole.id
     principalId: principal.id
     principalType: principal.type
   }
 }]
+
+output roleDefinitionId string = scorerRole.id

@@ -1,5 +1,5 @@
 // Cosmos DB for NoSQL, serverless, with key authentication disabled: the app and the deploying user
-// reach the data plane with Microsoft Entra ID through a Cosmos SQL role assignment. Because data-plane
+// reach the data plane with Microsoft Entra ID through a Cosmos SQL role assignment on the database. Because data-plane
 // RBAC cannot create databases or containers, they are all created here, with the partition keys the
 // code expects (src/shared/storage-names.ts).
 
@@ -100,15 +100,18 @@ resource batch 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@20
   }
 }
 
+// The data-plane scope of the app's database: items in its containers, not other databases of the account.
+var databaseScope = '${account.id}/dbs/${database.name}'
+
 // One at a time: concurrent SQL role assignments on one account conflict.
 @batchSize(1)
 resource dataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-11-15' = [for principalId in principalIds: {
   parent: account
-  name: guid(account.id, principalId, dataContributorRoleId)
+  name: guid(database.id, principalId, dataContributorRoleId)
   properties: {
     principalId: principalId
     roleDefinitionId: '${account.id}/sqlRoleDefinitions/${dataContributorRoleId}'
-    scope: account.id
+    scope: databaseScope
   }
 }]
 

@@ -32,14 +32,18 @@ param storageQueueEndpoint string
 @description('Blob container holding the deployment package.')
 param deploymentContainerName string
 
-@description('Node.js version of the Flex runtime.')
-@allowed(['20', '22'])
+@description('Node.js version of the Flex runtime (22: the version the tests run on).')
+@allowed(['22'])
 param nodeVersion string = '22'
 
 @description('Largest number of instances the app scales out to.')
 @minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 100
+
+@description('Always-ready instances for the HTTP functions: 0 scales to zero (every first request after a quiet spell waits for a cold start); 1 or 2 keep that many warm, billed while idle.')
+@minValue(0)
+param alwaysReadyInstanceCount int = 0
 
 @description('Memory of one instance, in MB.')
 @allowed([512, 2048, 4096])
@@ -64,6 +68,9 @@ param easyAuthClientId string = ''
 
 @description('easyauth: tenant of that app registration.')
 param easyAuthTenantId string = subscription().tenantId
+
+@description('easyauth: client ids of the applications allowed to call the API (the appid or azp claim of the token): the single-page app\'s.')
+param easyAuthAllowedApplications array = []
 
 @description('jwt: expected issuer (iss).')
 param jwtIssuer string = ''
@@ -195,6 +202,13 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
+        // The 'http' group: every HTTP function of the app shares these warm instances.
+        alwaysReady: alwaysReadyInstanceCount == 0 ? [] : [
+          {
+            name: 'http'
+            instanceCount: alwaysReadyInstanceCount
+          }
+        ]
       }
       runtime: {
         name: 'node'
@@ -224,41 +238,58 @@ resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@20
 // easyauth: App Service Authentication validates the caller's Microsoft Entra bearer token before the
 // app runs and passes the caller in x-ms-client-principal headers. There is no client secret: the
 // single-page app gets its tokens itself (MSAL, authorization code with PKCE) and sends them as
-// Authorization: Bearer, which needs only validation, not the server-side login flow.
-resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = if (authMode == 'easyauth') {
-  parent: functionApp
-  name: 'authsettingsV2'
-  properties: {
-    platform: {
+// Authorization: Bearer, which needs only validation, not the server-side login flow. Only the
+// single-page app may call: a token another client application of the tenant got for this API is
+// refused (allowedApplications checks its appid or azp claim).
+var easyAuthSettings = {
+  platform: {
+    enabled: true
+  }
+  globalValidation: {
+    requireAuthentication: true
+    unauthenticatedClientAction: 'Return401'
+    // Probes reach the health endpoint without a token.
+    excludedPaths: ['/api/health']
+  }
+  httpSettings: {
+    requireHttps: true
+  }
+  identityProviders: {
+    azureActiveDirectory: {
       enabled: true
-    }
-    globalValidation: {
-      requireAuthentication: true
-      unauthenticatedClientAction: 'Return401'
-      // Probes reach the health endpoint without a token.
-      excludedPaths: ['/api/health']
-    }
-    httpSettings: {
-      requireHttps: true
-    }
-    identityProviders: {
-      azureActiveDirectory: {
-        enabled: true
-        registration: {
-          clientId: easyAuthClientId
-          openIdIssuer: '${environment().authentication.loginEndpoint}${easyAuthTenantId}/v2.0'
-        }
-        validation: {
-          allowedAudiences: [easyAuthClientId, 'api://${easyAuthClientId}']
-        }
+      registration: {
+        clientId: easyAuthClientId
+        openIdIssuer: '${environment().authentication.loginEndpoint}${easyAuthTenantId}/v2.0'
       }
-    }
-    login: {
-      tokenStore: {
-        enabled: false
+      validation: {
+        allowedAudiences: [easyAuthClientId, 'api://${easyAuthClientId}']
+        defaultAuthorizationPolicy: {
+          allowedApplications: easyAuthAllowedApplications
+        }
       }
     }
   }
+  login: {
+    tokenStore: {
+      enabled: false
+    }
+  }
+}
+
+// jwt: the app validates bearer tokens itself, and the platform must not.
+var platformAuthenticationOff = {
+  platform: {
+    enabled: false
+  }
+}
+
+// Written in both modes: a resource left out of a later deployment would keep its settings, so
+// switching AUTH_MODE from easyauth to jwt would leave App Service Authentication on, refusing the
+// jwt callers' tokens. This PUT replaces the whole configuration.
+resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: functionApp
+  name: 'authsettingsV2'
+  properties: authMode == 'easyauth' ? easyAuthSettings : platformAuthenticationOff
 }
 
 output name string = functionApp.name

@@ -1,6 +1,8 @@
 // Log Analytics and workspace-based Application Insights, both refusing local (key) authentication:
 // telemetry is accepted only with a Microsoft Entra token from a principal that holds
-// Monitoring Metrics Publisher on the Application Insights resource.
+// Monitoring Metrics Publisher on the Application Insights resource: the app's identity. A local run
+// exports nothing (the postprovision hook writes no connection string), so the deploying user gets no
+// role here.
 
 @description('Name of the Log Analytics workspace.')
 param logAnalyticsName string
@@ -17,17 +19,8 @@ param tags object = {}
 @description('Object id of the app\'s managed identity: it publishes the telemetry.')
 param appPrincipalId string
 
-@description('Object id of the deploying user (may be empty): lets local runs publish telemetry too.')
-param userPrincipalId string = ''
-
-@description('Kind of the deploying principal: User, or ServicePrincipal in CI.')
-@allowed(['User', 'ServicePrincipal', 'Group'])
-param userPrincipalType string = 'User'
-
 // Built-in role: Monitoring Metrics Publisher (publishes all telemetry, despite the name).
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
-
-var principals = concat([{ id: appPrincipalId, type: 'ServicePrincipal' }], empty(userPrincipalId) ? [] : [{ id: userPrincipalId, type: userPrincipalType }])
 
 resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: logAnalyticsName
@@ -58,15 +51,15 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
-resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for principal in principals: {
+resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: applicationInsights
-  name: guid(applicationInsights.id, principal.id, monitoringMetricsPublisher)
+  name: guid(applicationInsights.id, appPrincipalId, monitoringMetricsPublisher)
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisher)
-    principalId: principal.id
-    principalType: principal.type
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
   }
-}]
+}
 
 // With local authentication disabled, the connection string only tells the exporter where to send
 // telemetry; it no longer grants the right to send any.

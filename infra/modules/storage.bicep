@@ -1,6 +1,8 @@
 // The storage account of the Functions host: its blob service (host state and the Flex deployment
 // package) and its queue service (the app's queues and their poison queues). Shared keys are off,
-// so every client, the host included, signs in with Microsoft Entra ID.
+// so every client, the host included, signs in with Microsoft Entra ID. Only the app's identity gets
+// roles here: a local run keeps its queues on Azurite, and Blob Data Owner would let a person replace
+// the deployed package.
 
 @description('Name of the storage account (3-24 lowercase letters and digits).')
 @minLength(3)
@@ -19,13 +21,6 @@ param deploymentContainerName string = 'app-package'
 @description('Object id of the app\'s managed identity.')
 param appPrincipalId string
 
-@description('Object id of the deploying user (may be empty): lets local runs use the same queues.')
-param userPrincipalId string = ''
-
-@description('Kind of the deploying principal: User, or ServicePrincipal in CI.')
-@allowed(['User', 'ServicePrincipal', 'Group'])
-param userPrincipalType string = 'User'
-
 // The queues of src/shared/storage-names.ts, each with the poison queue the host moves a message to
 // after maxDequeueCount failed deliveries (the host would create those on first use; creating them
 // here lets an operator watch them from day one).
@@ -42,8 +37,6 @@ var queueNames = [
 // and containers of its own, and the Flex plan reads the deployment package with this identity.
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
-
-var principals = concat([{ id: appPrincipalId, type: 'ServicePrincipal' }], empty(userPrincipalId) ? [] : [{ id: userPrincipalId, type: userPrincipalType }])
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -90,25 +83,25 @@ resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-
   name: queueName
 }]
 
-resource blobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for principal in principals: {
+resource blobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: storage
-  name: guid(storage.id, principal.id, storageBlobDataOwner)
+  name: guid(storage.id, appPrincipalId, storageBlobDataOwner)
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataOwner)
-    principalId: principal.id
-    principalType: principal.type
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
   }
-}]
+}
 
-resource queueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for principal in principals: {
+resource queueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: storage
-  name: guid(storage.id, principal.id, storageQueueDataContributor)
+  name: guid(storage.id, appPrincipalId, storageQueueDataContributor)
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageQueueDataContributor)
-    principalId: principal.id
-    principalType: principal.type
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
   }
-}]
+}
 
 output name string = storage.name
 

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { exportJWK, generateKeyPair, type KeyLike, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 
 import { getJson, startTestStack, type TestStack } from '../support/test-stack';
 
@@ -12,8 +12,8 @@ describe('AUTH_MODE=jwt with a local key pair and JWKS', () => {
   let stack: TestStack;
   let base: string;
   let jwks: Server;
-  let signingKey: KeyLike;
-  let otherKey: KeyLike;
+  let signingKey: CryptoKey;
+  let otherKey: CryptoKey;
 
   const token = (
     claims: { sub?: string; aud?: string; iss?: string; expiresIn?: string; roles?: unknown },

@@ -1,8 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
+import { PACKAGE_FOLDER } from '../../dev/package/build-package';
 import { type SettingName, settings } from '../../src/shared/config/settings';
 import {
   outputsOf,
@@ -51,6 +60,54 @@ describe('infra azd conventions', () => {
     expect(service).toMatch(/^ {4}language: ts$/m);
     expect(service).toMatch(/^ {4}host: function$/m);
     expect(azureYaml).toMatch(/^name: \S+$/m);
+  });
+
+  it('when azure.yaml is read, then azd deploys the package npm run package builds, as it is, and needs an azd that honours that', () => {
+    const service = /^services:\n {2}api:\n((?: {4}.*\n)+)/m.exec(azureYaml)?.[1] ?? '';
+    expect(service).toMatch(new RegExp(`^ {4}dist: ${PACKAGE_FOLDER}$`, 'm'));
+    expect(service).toMatch(/^ {4}remoteBuild: false$/m);
+    const hook = /^ {6}prepackage:\n((?: {8}.*\n)+)/m.exec(service)?.[1] ?? '';
+    expect(hook).toMatch(/posix:\n\s+shell: sh\n\s+run: npm run package\n/);
+    expect(hook).toMatch(/windows:\n\s+shell: pwsh\n\s+run: npm run package\n/);
+    const scripts = (JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.package).toContain('dist/dev/package/main.js');
+    // remoteBuild is read from azd 1.23.5 on; older releases would build remotely on the Flex plan.
+    expect(/^requiredVersions:\n {2}azd: '(>= 1\.23\.5)'$/m.exec(azureYaml)?.[1]).toBe('>= 1.23.5');
+  });
+
+  it('when azure.yaml is read, then a postdeploy hook smoke-tests the deployed app at its SERVICE_API_URI output', () => {
+    const service = /^services:\n {2}api:\n((?: {4}.*\n)+)/m.exec(azureYaml)?.[1] ?? '';
+    const hook = /^ {6}postdeploy:\n((?: {8}.*\n)+)/m.exec(service)?.[1] ?? '';
+    expect(hook).toMatch(/posix:\n\s+shell: sh\n\s+run: npm run smoke -- --url "\$SERVICE_API_URI"\n/);
+    expect(hook).toMatch(/windows:\n\s+shell: pwsh\n\s+run: npm run smoke -- --url \$env:SERVICE_API_URI\n/);
+    expect(outputsOf(main).map((output) => output.name)).toContain('SERVICE_API_URI');
+    const scripts = (JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.smoke).toContain('dist/dev/smoke/main.js');
+  });
+
+  it('when .funcignore is read, then every pattern is anchored to the root, node_modules stays and nothing local-only is published', () => {
+    const patterns = readRepoFile('.funcignore')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'));
+    expect(patterns.filter((pattern) => !/^!?\//.test(pattern))).toEqual([]);
+    // azd refuses remoteBuild: false when .funcignore leaves node_modules out.
+    expect(patterns.filter((pattern) => /node_modules/.test(pattern))).toEqual([]);
+    expect(patterns).toEqual(
+      expect.arrayContaining([
+        '/dev/',
+        '/tests/',
+        '/bench/',
+        '/infra/',
+        '/src/',
+        '/.env',
+        '/.env.*',
+        '/local.settings.json',
+        '/*.log',
+        '/structured_responses.json',
+        `/${PACKAGE_FOLDER}/`,
+      ]),
+    );
   });
 
   it('when azure.yaml is read, then a postprovision hook runs a posix and a Windows script that both exist', () => {
@@ -152,24 +209,40 @@ describe('infra azd conventions', () => {
     }
   });
 
+  /** Node.js binaries a user may run the hook with: this one, and the system's `node` when it differs. */
+  function nodeBinaries(): [version: string, path: string][] {
+    const system = (process.env.PATH ?? '')
+      .split(delimiter)
+      .filter((folder) => folder !== '' && !folder.includes('node_modules'))
+      .map((folder) => join(folder, 'node'))
+      .find((candidate) => existsSync(candidate));
+    const paths = [...new Set([process.execPath, ...(system === undefined ? [] : [realpathSync(system)])])];
+    return paths.map((path) => [execFileSync(path, ['--version']).toString().trim(), path]);
+  }
+
   const posixOnly = process.platform === 'win32' ? it.skip : it;
-  posixOnly(
-    'when the postprovision hook runs, then local.settings.json gets the endpoints, AUTH_MODE none and no key',
-    () => {
+  posixOnly.each(nodeBinaries())(
+    'when the postprovision hook runs on Node.js %s, then local.settings.json gets the endpoints, AUTH_MODE none and no key',
+    (_version, node) => {
       const dir = mkdtempSync(join(tmpdir(), 'azd-hook-'));
       try {
+        // azd runs hooks with the node on PATH; the project's Node.js 22 is only for npm scripts.
         const fakeAzd = join(dir, 'azd');
+        const values = {
+          AZURE_ENV_NAME: 'dev',
+          AZURE_OPENAI_ENDPOINT: 'https://oai-example.openai.azure.com/',
+          AZURE_OPENAI_DEPLOYMENT: 'chat',
+          COSMOS_ENDPOINT: 'https://cosmos-example.documents.azure.com:443/',
+          COSMOS_DATABASE: 'chat',
+          AML_SCORING_URI: '',
+        };
         writeFileSync(
           fakeAzd,
           [
             '#!/bin/sh',
+            '[ "$*" = "env get-values --output json" ] || { echo "unexpected: azd $*" >&2; exit 2; }',
             "cat <<'EOF'",
-            'AZURE_ENV_NAME="dev"',
-            'AZURE_OPENAI_ENDPOINT="https://oai-example.openai.azure.com/"',
-            'AZURE_OPENAI_DEPLOYMENT="chat"',
-            'COSMOS_ENDPOINT="https://cosmos-example.documents.azure.com:443/"',
-            'COSMOS_DATABASE="chat"',
-            'AML_SCORING_URI=""',
+            JSON.stringify(values, null, 2),
             'EOF',
             '',
           ].join('\n'),
@@ -180,7 +253,7 @@ describe('infra azd conventions', () => {
           JSON.stringify({ IsEncrypted: false, Values: { COSMOS_KEY: 'emulator-key', LOG_LEVEL: 'debug' } }),
         );
 
-        execFileSync(process.execPath, [join(repoRoot, 'infra', 'hooks', 'write-local-settings.mjs')], {
+        execFileSync(node, [join(repoRoot, 'infra', 'hooks', 'write-local-settings.mjs')], {
           cwd: dir,
           env: { ...process.env, PATH: `${dir}${delimiter}${process.env.PATH ?? ''}` },
           stdio: 'pipe',

@@ -82,7 +82,7 @@ describe('infra resources', () => {
     expect(propertyPath(deployment.body, 'properties', 'model', 'version')).toBe('modelVersion');
   });
 
-  it('when the function app is declared, then it runs Node.js 20 or 22 on the Flex Consumption plan as a user-assigned identity', () => {
+  it('when the function app is declared, then it runs Node.js 22 on the Flex Consumption plan as a user-assigned identity', () => {
     const plan = onlyResource('Microsoft.Web/serverfarms');
     expect(propertyPath(plan.body, 'sku', 'name')).toBe("'FC1'");
     expect(propertyPath(plan.body, 'sku', 'tier')).toBe("'FlexConsumption'");
@@ -98,12 +98,29 @@ describe('infra resources', () => {
     expect(propertyPath(config, 'runtime', 'name')).toBe("'node'");
     expect(propertyPath(config, 'runtime', 'version')).toBe('nodeVersion');
     const module = readBicep('infra/modules/function-app.bicep').code;
-    expect(module).toMatch(/@allowed\(\['20', '22'\]\)\s*param nodeVersion string/);
+    expect(module).toMatch(/@allowed\(\['22'\]\)\s*param nodeVersion string = '22'/);
 
     const storage = propertyPath(config, 'deployment', 'storage') ?? '';
     expect(propertyValue(storage, 'type')).toBe("'blobContainer'");
     expect(propertyPath(storage, 'authentication', 'type')).toBe("'UserAssignedIdentity'");
     expect(propertyPath(storage, 'authentication', 'userAssignedIdentityResourceId')).toBe('identityId');
+  });
+
+  it('when the Flex plan scales, then always-ready HTTP instances are a parameter, 0 by default (scale to zero)', () => {
+    const site = onlyResource('Microsoft.Web/sites');
+    const scale = propertyPath(site.body, 'properties', 'functionAppConfig', 'scaleAndConcurrency') ?? '';
+    const alwaysReady = propertyValue(scale, 'alwaysReady') ?? '';
+    expect(alwaysReady).toMatch(/^alwaysReadyInstanceCount == 0 \? \[\] : \[/);
+    expect(propertyValue(/\{[^{}]*\}/.exec(alwaysReady)?.[0] ?? '{}', 'name')).toBe("'http'");
+    expect(propertyValue(/\{[^{}]*\}/.exec(alwaysReady)?.[0] ?? '{}', 'instanceCount')).toBe(
+      'alwaysReadyInstanceCount',
+    );
+    for (const path of ['infra/main.bicep', 'infra/modules/function-app.bicep']) {
+      expect(readBicep(path).code).toMatch(/@minValue\(0\)\s*param alwaysReadyInstanceCount int = 0\n/);
+    }
+    expect(readBicep('infra/main.bicep').code).toMatch(
+      /^\s+alwaysReadyInstanceCount: alwaysReadyInstanceCount$/m,
+    );
   });
 
   it('when monitoring is declared, then Log Analytics and a workspace-based Application Insights exist', () => {

@@ -14,6 +14,11 @@ import {
   variableExpression,
 } from './bicep-text';
 
+/** The top-level keys of an object literal's text. */
+function objectKeys(body: string): string[] {
+  return [...body.slice(1, -1).matchAll(/^\s{2}(\w+):/gm)].map((match) => match[1] ?? '');
+}
+
 /** Built-in Azure role definitions the deployment assigns, by name. */
 const builtInRoles = {
   'Cognitive Services OpenAI User': '5e0bd9bd-7b93-4f28-af87-19fc36ad61bd',
@@ -125,34 +130,106 @@ describe('infra security', () => {
     for (const assignment of assignments) {
       const name = propertyValue(assignment.body, 'name') ?? '';
       expect(`${assignment.file}:${assignment.symbol} ${name}`).toMatch(
-        / guid\(\w+\.id, (principal(Id|\.id)|appPrincipalId), \w+\)$/,
+        / guid\(\w+\.id, (appPrincipalId|principalId|principal\.id), [\w.]+\)$/,
       );
       const principal = propertyPath(assignment.body, 'properties', 'principalId') ?? '';
       expect(name).toContain(principal);
     }
   });
 
-  it('when Cosmos DB grants data access, then it uses the Built-in Data Contributor scoped to the account', () => {
+  it("when Cosmos DB grants data access, then it uses the Built-in Data Contributor scoped to the app's database, not the account", () => {
     const assignment = declared('Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments');
     const cosmos = readBicep('infra/modules/cosmos.bicep');
     expect(variableExpression(cosmos, 'dataContributorRoleId')).toBe(`'${cosmosDataContributor}'`);
     expect(propertyPath(assignment.body, 'properties', 'roleDefinitionId')).toBe(
       "'${account.id}/sqlRoleDefinitions/${dataContributorRoleId}'",
     );
-    expect(propertyPath(assignment.body, 'properties', 'scope')).toBe('account.id');
+    expect(propertyPath(assignment.body, 'properties', 'scope')).toBe('databaseScope');
+    expect(variableExpression(cosmos, 'databaseScope')).toBe("'${account.id}/dbs/${database.name}'");
+    expect(propertyValue(assignment.body, 'name')).toBe(
+      'guid(database.id, principalId, dataContributorRoleId)',
+    );
   });
 
-  it('when a module assigns roles, then both the app identity and the deploying user receive them', () => {
-    for (const module of ['monitoring', 'storage', 'cosmos', 'openAi']) {
-      const params =
-        new RegExp(`^module ${module} '[^']+' = \\{([\\s\\S]*?)^\\}`, 'm').exec(main.code)?.[1] ?? '';
-      expect({ module, params }).toEqual({
+  it('when a module assigns roles, then the app identity receives them and the deploying user only those a local run uses', () => {
+    const moduleParams = (module: string) =>
+      new RegExp(`^module ${module} '[^']+' = (?:if \\([^\\n]*\\) )?\\{([\\s\\S]*?)^\\}`, 'm').exec(
+        main.code,
+      )?.[1] ?? '';
+    for (const module of ['monitoring', 'storage', 'cosmos', 'openAi', 'amlAccess']) {
+      expect({
         module,
-        params: expect.stringMatching(
-          /appPrincipalId: identity\.outputs\.principalId[\s\S]*userPrincipalId: principalId/,
-        ),
+        app: moduleParams(module).includes('appPrincipalId: identity.outputs.principalId'),
+      }).toEqual({
+        module,
+        app: true,
       });
     }
+    const toUser = ['monitoring', 'storage', 'cosmos', 'openAi', 'amlAccess'].filter((module) =>
+      /userPrincipalId: principalId/.test(moduleParams(module)),
+    );
+    // The local settings the postprovision hook writes point at Azure OpenAI, Cosmos DB and Azure ML
+    // only: queues stay on Azurite and nothing is exported to Application Insights.
+    expect(toUser.sort()).toEqual(['amlAccess', 'cosmos', 'openAi']);
+    const hook = readFileSync(join(repoRoot, 'infra/hooks/write-local-settings.mjs'), 'utf8');
+    const copied = /const copied = \[([\s\S]*?)\];/.exec(hook)?.[1] ?? '';
+    expect(copied).toMatch(/'AZURE_OPENAI_ENDPOINT'[\s\S]*'COSMOS_ENDPOINT'[\s\S]*'AML_SCORING_URI'/);
+    expect(copied).not.toMatch(/AzureWebJobsStorage|APPLICATIONINSIGHTS/);
+    // Storage and monitoring take no user at all: Blob Data Owner on the host storage would let a
+    // person replace the deployed package.
+    for (const path of ['infra/modules/storage.bicep', 'infra/modules/monitoring.bicep']) {
+      const module = readBicep(path);
+      expect({ path, user: /userPrincipal/.test(module.code) }).toEqual({ path, user: false });
+      const assignments = resourcesOf(module).filter(
+        (resource) => resource.type === 'Microsoft.Authorization/roleAssignments',
+      );
+      expect(assignments.length).toBeGreaterThan(0);
+      for (const assignment of assignments) {
+        expect(propertyPath(assignment.body, 'properties', 'principalId')).toBe('appPrincipalId');
+      }
+    }
+  });
+
+  it('when Azure ML scoring is granted, then a custom role allows exactly the endpoint score action, on the endpoint alone', () => {
+    const aml = readBicep('infra/modules/aml-access.bicep');
+    const [role] = resourcesOf(aml).filter(
+      (resource) => resource.type === 'Microsoft.Authorization/roleDefinitions',
+    );
+    if (role === undefined) throw new Error('no custom role in aml-access.bicep');
+    expect(variableExpression(aml, 'scoreAction')).toBe(
+      "'Microsoft.MachineLearningServices/workspaces/onlineEndpoints/score/action'",
+    );
+    const permissions = propertyPath(role.body, 'properties', 'permissions') ?? '';
+    const [permission] = [...permissions.matchAll(/\{[^{}]*\}/g)].map((match) => match[0]);
+    expect(propertyValue(permission ?? '{}', 'actions')).toBe('[scoreAction]');
+    for (const key of ['notActions', 'dataActions', 'notDataActions']) {
+      expect({ key, value: propertyValue(permission ?? '{}', key) }).toEqual({ key, value: '[]' });
+    }
+    expect(propertyPath(role.body, 'properties', 'type')).toBe("'CustomRole'");
+    expect(propertyPath(role.body, 'properties', 'assignableScopes')).toBe('[resourceGroup().id]');
+    // Role names are unique in a tenant: the one here carries its resource group's token.
+    expect(propertyPath(role.body, 'properties', 'roleName')).toMatch(
+      /\$\{uniqueString\(resourceGroup\(\)\.id\)\}/,
+    );
+    const [assignment] = resourcesOf(aml).filter(
+      (resource) => resource.type === 'Microsoft.Authorization/roleAssignments',
+    );
+    expect(propertyValue(assignment?.body ?? '{}', 'scope')).toBe('endpoint');
+    expect(propertyPath(assignment?.body ?? '{}', 'properties', 'roleDefinitionId')).toBe(
+      `${role.symbol}.id`,
+    );
+    // AzureML Data Scientist can write and delete endpoints and list and regenerate their keys.
+    for (const file of allBicepFiles())
+      expect(file.code).not.toContain('f6c7c914-8db3-469d-8ca1-694a8f32e121');
+  });
+
+  it("when the Azure ML module is deployed, then its deployment name is unique per environment and its default group is this environment's", () => {
+    const module = /^module amlAccess '[^']+' = if \([^\n]*\) \{([\s\S]*?)^\}/m.exec(main.code)?.[1] ?? '';
+    expect(module).toMatch(/^\s+name: 'aml-access-\$\{resourceToken\}'$/m);
+    // Through rg (not its name as text), the deployment waits until the group exists.
+    expect(module).toMatch(
+      /^\s+scope: resourceGroup\(empty\(amlWorkspaceResourceGroup\) \? rg\.name : amlWorkspaceResourceGroup\)$/m,
+    );
   });
 
   it('when any template is read, then it holds no secret-looking literal', () => {
@@ -180,17 +257,19 @@ describe('infra security', () => {
     }
   });
 
-  it('when the API uses easyauth, then App Service Authentication demands a token everywhere but the health probe', () => {
+  it('when the API uses easyauth, then App Service Authentication demands a token everywhere but the health probe, from the web app only', () => {
     const [auth] = allResources().filter(
       (resource) =>
         resource.type === 'Microsoft.Web/sites/config' &&
         propertyValue(resource.body, 'name') === "'authsettingsV2'",
     );
     if (auth === undefined) throw new Error('no authsettingsV2');
-    expect(functionApp.code).toMatch(
-      /resource \w+ 'Microsoft\.Web\/sites\/config@[^']+' = if \(authMode == 'easyauth'\)/,
+    expect(propertyValue(auth.body, 'properties')).toBe(
+      "authMode == 'easyauth' ? easyAuthSettings : platformAuthenticationOff",
     );
-    const validation = propertyPath(auth.body, 'properties', 'globalValidation') ?? '';
+    const settings = variableExpression(functionApp, 'easyAuthSettings');
+    expect(propertyPath(settings, 'platform', 'enabled')).toBe('true');
+    const validation = propertyValue(settings, 'globalValidation') ?? '';
     expect(propertyValue(validation, 'requireAuthentication')).toBe('true');
     expect(propertyValue(validation, 'unauthenticatedClientAction')).toBe("'Return401'");
     const hostJson = JSON.parse(readFileSync(join(repoRoot, 'host.json'), 'utf8')) as {
@@ -199,9 +278,26 @@ describe('infra security', () => {
     expect(propertyValue(validation, 'excludedPaths')).toBe(
       `['/${hostJson.extensions.http.routePrefix}/health']`,
     );
-    const provider = propertyPath(auth.body, 'properties', 'identityProviders', 'azureActiveDirectory') ?? '';
+    const provider = propertyPath(settings, 'identityProviders', 'azureActiveDirectory') ?? '';
     expect(propertyPath(provider, 'registration', 'clientId')).toBe('easyAuthClientId');
     expect(provider).not.toMatch(/clientSecret/i);
+    // Only the single-page app's tokens: allowedApplications checks the token's appid or azp claim.
+    expect(propertyPath(provider, 'validation', 'defaultAuthorizationPolicy', 'allowedApplications')).toBe(
+      'easyAuthAllowedApplications',
+    );
+    expect(main.code).toMatch(
+      /^\s+easyAuthAllowedApplications: checkedAuthMode == 'easyauth' \? \[easyAuthWebClientId\] : \[\]$/m,
+    );
+    expect(variableExpression(main, 'easyAuthReady')).toContain('!empty(easyAuthWebClientId)');
+    expect(variableExpression(main, 'easyAuthMessage')).toContain('AUTH_EASYAUTH_WEB_CLIENT_ID');
+  });
+
+  it('when AUTH_MODE changes from easyauth to jwt, then the deployment turns App Service Authentication off', () => {
+    // Declared without a condition: a resource left out of a deployment keeps its old settings.
+    expect(functionApp.code).toMatch(/^resource authSettings 'Microsoft\.Web\/sites\/config@[^']+' = \{$/m);
+    const off = variableExpression(functionApp, 'platformAuthenticationOff');
+    expect(propertyPath(off, 'platform', 'enabled')).toBe('false');
+    expect(objectKeys(off)).toEqual(['platform']);
   });
 
   it('when no working AUTH_MODE is given, then the deployment fails with a message saying what to set', () => {
@@ -218,6 +314,7 @@ describe('infra security', () => {
       'easyauth',
       'jwt',
       'AUTH_EASYAUTH_CLIENT_ID',
+      'AUTH_EASYAUTH_WEB_CLIENT_ID',
       'AUTH_JWT_ISSUER',
       'AUTH_JWT_AUDIENCE',
       'AUTH_JWT_JWKS_URI',

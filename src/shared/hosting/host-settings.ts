@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 import { z } from 'zod';
 
@@ -13,13 +13,27 @@ let cached: { maxDequeueCount: number } | undefined;
 
 /** The queue settings of host.json the app itself needs to know (the host applies them). */
 export function hostQueueSettings(): { maxDequeueCount: number } {
-  if (cached !== undefined) return cached;
+  return (cached ??= readHostQueueSettings(__dirname));
+}
+
+/**
+ * Reads them from host.json in the app root: the nearest folder above `from` that holds one. That is
+ * four levels up from dist/src/shared/hosting in the build, one level up from the deployment package's
+ * bundle in dist/.
+ */
+export function readHostQueueSettings(from: string): { maxDequeueCount: number } {
+  const file = nearestHostJson(resolve(from));
   try {
-    // host.json sits at the package root, four levels above dist/src/shared/hosting.
-    const parsed = hostJson.parse(JSON.parse(readFileSync(join(__dirname, '../../../../host.json'), 'utf8')));
-    cached = { maxDequeueCount: parsed.extensions.queues.maxDequeueCount };
+    if (file === undefined) throw new Error('no host.json');
+    const parsed = hostJson.parse(JSON.parse(readFileSync(file, 'utf8')));
+    return { maxDequeueCount: parsed.extensions.queues.maxDequeueCount };
   } catch {
-    cached = { maxDequeueCount: 5 }; // the host's own default
+    return { maxDequeueCount: 5 }; // the host's own default
   }
-  return cached;
+}
+
+function nearestHostJson(folder: string): string | undefined {
+  const file = join(folder, 'host.json');
+  if (existsSync(file)) return file;
+  return dirname(folder) === folder ? undefined : nearestHostJson(dirname(folder));
 }
