@@ -69,6 +69,28 @@ function prefixOf(interpreter: string): string | undefined {
   return dirname(dirname(real));
 }
 
+/**
+ * Interpreters outside /usr are mounted under /opt/runtime<N>, never at their host path, so the code
+ * learns nothing of the host's layout (a project checkout under /work, a home folder).
+ */
+function runtimeMounts(prefixes: readonly string[]) {
+  const mounts = prefixes.map((host, index) => ({ host, inside: `/opt/runtime${index}` }));
+  const inside = (arg: string): string => {
+    let real: string;
+    try {
+      real = realpathSync(arg);
+    } catch {
+      return arg;
+    }
+    const mount = mounts.find(({ host }) => real.startsWith(`${host}/`));
+    return mount === undefined ? arg : `${mount.inside}${real.slice(mount.host.length)}`;
+  };
+  return {
+    binds: mounts.flatMap(({ host, inside: target }) => ['--ro-bind', host, target]),
+    argv: (argv: readonly string[]) => argv.map((arg) => (arg.startsWith('/') ? inside(arg) : arg)),
+  };
+}
+
 /** Finds bubblewrap and checks that it can create namespaces here; undefined, with why, when it cannot. */
 export function detectIsolation(interpreters: readonly string[]): {
   isolation?: Isolation;
@@ -78,7 +100,9 @@ export function detectIsolation(interpreters: readonly string[]): {
   if (bwrap === undefined) {
     return { problem: 'bubblewrap is not installed (apt-get install -y bubblewrap)' };
   }
-  const prefixes = [...new Set(interpreters.map(prefixOf).filter((prefix) => prefix !== undefined))];
+  const runtimes = runtimeMounts([
+    ...new Set(interpreters.map(prefixOf).filter((prefix) => prefix !== undefined)),
+  ]);
   const root = process.getuid?.() === 0;
   const isolation: Isolation = {
     bwrap,
@@ -94,7 +118,7 @@ export function detectIsolation(interpreters: readonly string[]): {
       '/usr',
       ...SYSTEM_DIRS.flatMap(mountOf),
       ...ETC_FILES.flatMap(mountOf),
-      ...prefixes.flatMap((prefix) => ['--ro-bind', prefix, prefix]),
+      ...runtimes.binds,
       '--proc',
       '/proc',
       '--dev',
@@ -130,7 +154,7 @@ export function detectIsolation(interpreters: readonly string[]): {
       '--nofile=1024',
       '--nproc=1024',
       '--',
-      ...argv,
+      ...runtimes.argv(argv),
     ],
   };
   const probe = spawnSync(

@@ -113,8 +113,10 @@ export function createDynamicSessionsSandbox(
           ...(outputExceeded === null ? {} : { outputExceeded }),
         };
       } finally {
-        // Sessions are billed while allocated; a failed delete only leaves it to the pool's cooldown.
-        session.deleteSession().catch((error: unknown) => {
+        // Sessions are billed while allocated, and work left running after the answer may never finish on a
+        // Functions instance (it can be frozen once it has answered): the delete is awaited. A failed delete
+        // only leaves the session to the pool's cooldown.
+        await session.deleteSession().catch((error: unknown) => {
           options.log.debug('could not delete a connector session', { error: String(error) });
         });
       }
