@@ -216,7 +216,8 @@ describe('batch jobs through the local host, Azurite, the Cosmos emulator and th
     );
     // The host logs the move once the message is on the poison queue: its line may arrive a moment later.
     await waitFor(
-      () => Promise.resolve(/invalid batch job message moved to batch-jobs-poison/.test(stack.host().output())),
+      () =>
+        Promise.resolve(/invalid batch job message moved to batch-jobs-poison/.test(stack.host().output())),
       10_000,
       'the log line of the move',
     );
