@@ -2,9 +2,12 @@ import { app } from '@azure/functions';
 
 import { functionDefinitions } from './functions';
 import { getServices } from './shared/composition/services';
+import { installProcessHandlers } from './shared/hosting/process-handlers';
 
 // Cold start: parse every setting now, so a bad configuration fails loudly here and not on first request.
 const services = getServices();
+// One invocation's unhandled rejection is logged with its correlation id, not the end of every other one.
+installProcessHandlers(services.logger());
 
 app.setup({ enableHttpStream: true });
 

@@ -35,6 +35,11 @@ async function main(): Promise<void> {
     if (level === 'warning' || level === 'error') write(level, `[host] ${message}`);
   });
 
+  // As the Node.js worker does: an uncaught exception ends the process (the app may log it first).
+  process.on('uncaughtException', (error: unknown) => {
+    write('error', `[host] worker uncaught exception: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  });
   installFunctionsCore();
   const packageJson = JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as { main: string };
   const entryPoint = join(appRoot, packageJson.main);
