@@ -37,7 +37,10 @@ async function main(): Promise<void> {
 
   // As the Node.js worker does: an uncaught exception ends the process (the app may log it first).
   process.on('uncaughtException', (error: unknown) => {
-    write('error', `[host] worker uncaught exception: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    write(
+      'error',
+      `[host] worker uncaught exception: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     process.exit(1);
   });
   installFunctionsCore();

@@ -38,7 +38,7 @@ export function refusedKeywords(schema: unknown): string[] {
     for (const [key, value] of Object.entries(node)) {
       if (REFUSED.has(key)) found.push(`${path}: ${key}`);
       if (DATA.has(key)) continue;
-      if (SCHEMA_MAPS.has(key) && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      if (SCHEMA_MAPS.has(key) && isRecord(value)) {
         for (const [name, child] of Object.entries(value)) visit(child, `${path}.${key}.${name}`, depth + 1);
       } else {
         // Any other keyword's value may be a schema, or hold one ($data hides in a keyword's value).
@@ -48,4 +48,8 @@ export function refusedKeywords(schema: unknown): string[] {
   };
   visit(schema, 'schema', 0);
   return found.slice(0, 10);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -170,6 +170,16 @@ export const settings = {
     description: 'How many times an item may go back to the queue because of rate limits before it fails',
   }),
 
+  // Queue work through outages (src/shared/hosting/queue-function.ts)
+  QUEUE_RETRY_BASE_SECONDS: setting(integer(10, 1, 3_600), {
+    description:
+      'First delay before queue work that failed because a dependency was down is tried again; it doubles with each try',
+  }),
+  QUEUE_RETRY_MAX_SECONDS: setting(integer(300, 1, 86_400), {
+    description:
+      'Cap on that delay: work waits for a dependency this long between tries at most, for as long as it is down',
+  }),
+
   // Connector runner (POST /api/connectors/execute): code runs in Azure Container Apps dynamic sessions
   CONNECTORS_ENABLED: setting(flag(false), {
     description: 'Turns on POST /api/connectors/execute (off: the route answers 404 connectors_disabled)',
