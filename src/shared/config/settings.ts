@@ -48,6 +48,13 @@ export const settings = {
   AZURE_OPENAI_MAX_RETRY_WAIT_MS: setting(integer(30_000, 0, 300_000), {
     description: 'Cap on the total time one request may spend waiting between retries, in ms',
   }),
+  AZURE_OPENAI_CIRCUIT_FAILURES: setting(integer(5, 1, 1_000), {
+    description:
+      'Consecutive connection failures, timeouts or 5xx from a deployment that open its circuit: calls are then answered 503 with Retry-After at once',
+  }),
+  AZURE_OPENAI_CIRCUIT_COOLDOWN_SECONDS: setting(integer(30, 1, 3_600), {
+    description: 'How long an open circuit answers at once before it lets one probe call through',
+  }),
 
   // Chat
   CHAT_MAX_TOOL_ROUNDS: setting(integer(5, 1, 20), {
