@@ -84,6 +84,8 @@ export function createChatService(deps: {
         'model_not_allowed',
       );
     }
+    // The turn's place in its conversation is fixed now, however late its write lands.
+    const startedAt = new Date().toISOString();
     const { userId } = context.caller;
     const requestedId = conversationIdOf(request);
     let history: ChatMessage[] = [];
@@ -126,6 +128,7 @@ export function createChatService(deps: {
         conversationId,
         isNew: requestedId === undefined,
         correlationId: context.correlationId,
+        startedAt,
         messages,
       });
     return {
