@@ -19,6 +19,11 @@ for (const definition of functionDefinitions) {
       authLevel: 'anonymous',
       handler: definition.createHandler(services),
     });
+  } else if (definition.kind === 'timer') {
+    app.timer(definition.name, {
+      schedule: definition.schedule(services.config),
+      handler: definition.createHandler(services),
+    });
   } else {
     app.storageQueue(definition.name, {
       queueName: definition.queueName,

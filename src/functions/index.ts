@@ -17,6 +17,7 @@ import { healthGet } from './health-get';
 import { historyWritesQueue } from './history-writes-queue';
 import { createNotFoundFunction } from './not-found';
 import { createOpenApiFunction } from './openapi-get';
+import { recoveryTimer } from './recovery-timer';
 
 /** The one table of functions. `src/index.ts` registers each with `app`; nothing else does. */
 export const functionDefinitions: readonly FunctionDefinition[] = [
@@ -36,6 +37,7 @@ export const functionDefinitions: readonly FunctionDefinition[] = [
   batchItemsQueue,
   batchItemsPoisonQueue,
   connectorsExecutePost,
+  recoveryTimer,
   createOpenApiFunction(() => functionDefinitions),
   createNotFoundFunction(() => functionDefinitions),
 ];

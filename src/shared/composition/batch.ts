@@ -13,7 +13,13 @@ export function createBatch({ config }: Platform, storage: Storage, models: Mode
   const sendSlice = (slice: unknown, delayMs?: number) =>
     storage.sendToQueue(queueNames.batchItems, slice, delayMs === undefined ? {} : { delayMs });
   return {
-    batch: createBatchService({ store, enqueueSlice: (slice) => sendSlice(slice) }),
+    store,
+    sendSlice,
+    batch: createBatchService({
+      store,
+      enqueueSlice: (slice, delayMs) => sendSlice(slice, delayMs),
+      fanOutLeaseMs: config.BATCH_FAN_OUT_LEASE_SECONDS * 1000,
+    }),
     batchItems: createBatchItemsWorker({
       store,
       history: history.store,

@@ -13,6 +13,7 @@ import type { HistoryStore } from '../history/history-store';
 import { type CallerResolver, createCallerResolver } from '../identity/caller';
 import type { Logger } from '../logging/logger';
 import type { SendToQueue } from '../queues/queue-sender';
+import type { RecoveryService } from '../recovery/recovery-service';
 import { createBatch } from './batch';
 import { createChat, createTools } from './chat';
 import { createConnectorServiceFromSettings } from './connectors';
@@ -21,6 +22,7 @@ import { createHistory } from './history';
 import { lazy } from './lazy';
 import { createModels } from './model';
 import { createPlatform } from './platform';
+import { createRecovery } from './recovery';
 import { createStorage } from './storage';
 
 /** What the triggers use, and nothing else. The function wrappers hand it to each handler. */
@@ -42,6 +44,8 @@ export interface Services {
   readonly sendToQueue: SendToQueue;
   /** The connector runner (dynamic sessions); its route is authorized (CONNECTORS_ENABLED, the role) first. */
   readonly connectors: ConnectorService;
+  /** The recovery timer's work: poison queues whose cause has passed, batch jobs that stopped moving. */
+  readonly recovery: RecoveryService;
 }
 
 let services: Services | undefined;
@@ -65,6 +69,7 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
   const chat = lazy(() => createChat(platform, tools, models(), history()));
   const batch = lazy(() => createBatch(platform, storage, models(), history()));
   const health = lazy(() => createHealth(platform, storage, models));
+  const recovery = lazy(() => createRecovery(platform, storage, batch()));
   const connectors = lazy(() =>
     createConnectorServiceFromSettings(config, platform.getToken, platform.logger()),
   );
@@ -98,6 +103,9 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
     },
     get connectors() {
       return connectors();
+    },
+    get recovery() {
+      return recovery();
     },
   };
 }

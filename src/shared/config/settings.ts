@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { apiVersion, modelFamilies } from './model-settings';
+import { ncrontab } from './ncrontab';
 import { flag, integer, list, oneOf, setting, text, url } from './setting';
 
 // Longer than 200 lines because it is the one table of every setting: a reader (and the README and infra
@@ -185,6 +186,26 @@ export const settings = {
   QUEUE_RETRY_MAX_SECONDS: setting(integer(300, 1, 86_400), {
     description:
       'Cap on that delay: work waits for a dependency this long between tries at most, for as long as it is down',
+  }),
+
+  // Recovery (the recovery timer function: src/functions/recovery-timer.ts)
+  RECOVERY_SCHEDULE: setting(ncrontab('0 */5 * * * *'), {
+    description:
+      'NCRONTAB schedule of the recovery function, which re-drives poison queues whose cause has passed and batch jobs that are stuck',
+  }),
+  POISON_REDRIVE_AFTER_SECONDS: setting(integer(900, 1, 604_800), {
+    description: 'How long a message stays in a poison queue before the recovery function tries it again',
+  }),
+  POISON_MAX_REDRIVES: setting(integer(3, 0, 100), {
+    description: 'How often one message is taken out of a poison queue and tried again (0: never)',
+  }),
+  BATCH_STUCK_AFTER_SECONDS: setting(integer(900, 1, 604_800), {
+    description:
+      'A batch job whose count of finished items has not moved for this long has its unfinished items queued again',
+  }),
+  BATCH_FAN_OUT_LEASE_SECONDS: setting(integer(60, 1, 3_600), {
+    description:
+      "How long a submission holds the right to queue a job's items; a submission that died is resumed after it, not repeated",
   }),
 
   // Connector runner (POST /api/connectors/execute): code runs in Azure Container Apps dynamic sessions

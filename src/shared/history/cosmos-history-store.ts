@@ -118,23 +118,21 @@ export function createCosmosHistoryStore(
       try {
         const patched = await cosmosCall(
           async () =>
-            (await container())
-              .item(turn.conversationId, turn.userId)
-              .patch(
-                [
-                  { op: 'set', path: '/messageCount', value: doc.messageCount + turn.messages.length },
-                  { op: 'set', path: '/updatedAt', value: updatedAt },
-                  {
-                    op: 'set',
-                    path: '/countedTurns',
-                    value: [...counted, turn.turnId].slice(-COUNTED_TURNS),
-                  },
-                  ...(options.ttlSeconds === undefined
-                    ? []
-                    : [{ op: 'set' as const, path: '/ttl', value: options.ttlSeconds }]),
-                ],
-                { accessCondition: { type: 'IfMatch', condition: etag } },
-              ),
+            (await container()).item(turn.conversationId, turn.userId).patch(
+              [
+                { op: 'set', path: '/messageCount', value: doc.messageCount + turn.messages.length },
+                { op: 'set', path: '/updatedAt', value: updatedAt },
+                {
+                  op: 'set',
+                  path: '/countedTurns',
+                  value: [...counted, turn.turnId].slice(-COUNTED_TURNS),
+                },
+                ...(options.ttlSeconds === undefined
+                  ? []
+                  : [{ op: 'set' as const, path: '/ttl', value: options.ttlSeconds }]),
+              ],
+              { accessCondition: { type: 'IfMatch', condition: etag } },
+            ),
           [412],
         );
         return { counted: true, charge: charge + patched.requestCharge };

@@ -4,6 +4,7 @@ import type {
   HttpResponseInit,
   InvocationContext,
   StorageQueueHandler,
+  TimerHandler,
 } from '@azure/functions';
 import type { z } from 'zod';
 
@@ -69,4 +70,19 @@ export interface QueueFunctionDefinition {
   createHandler(services: Services): StorageQueueHandler;
 }
 
-export type FunctionDefinition = HttpFunctionDefinition | QueueFunctionDefinition;
+export interface TimerScope {
+  readonly log: Logger;
+  readonly services: Services;
+  readonly context: InvocationContext;
+}
+
+export interface TimerFunctionDefinition {
+  readonly kind: 'timer';
+  readonly name: string;
+  /** The NCRONTAB schedule, from a setting (parsed and checked at cold start). */
+  schedule(config: AppConfig): string;
+  /** The handler to register, over the services it is given (the process's, or fakes in a test). */
+  createHandler(services: Services): TimerHandler;
+}
+
+export type FunctionDefinition = HttpFunctionDefinition | QueueFunctionDefinition | TimerFunctionDefinition;

@@ -3,6 +3,7 @@ import type { StorageQueueHandler } from '@azure/functions';
 import { ensureError, isDependencyDown, isRetryable, UpstreamError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { createRedactor, type Redact } from '../logging/redactor';
+import { POISONED_FIELD } from '../recovery/poison-queues';
 import { isPoisonQueue, poisonQueueOf } from '../storage-names';
 import { runWithCorrelation } from '../telemetry/correlation';
 import type { QueueFunctionDefinition, QueueScope } from './function-definition';
@@ -96,7 +97,8 @@ export function defineQueueFunction(spec: {
             }
             throw thrown;
           }
-          await services.sendToQueue(poisonQueue, payload);
+          // Marked as a message that can never succeed: the recovery function leaves it for inspection.
+          await services.sendToQueue(poisonQueue, markedInvalid(payload, error.message));
           log.error(`invalid ${spec.messageName} message moved to ${poisonQueue}`, {
             reason: error.message.slice(0, 1000),
           });
@@ -161,4 +163,12 @@ function excerptOf(message: unknown, redact: Redact): string {
   }
   const redacted = redact(text);
   return redacted.length > EXCERPT_CHARS ? `${redacted.slice(0, EXCERPT_CHARS)}...` : redacted;
+}
+
+function markedInvalid(payload: unknown, reason: string): unknown {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return payload;
+  return {
+    ...payload,
+    [POISONED_FIELD]: { retryable: false, reason: reason.slice(0, 300), at: new Date().toISOString() },
+  };
 }

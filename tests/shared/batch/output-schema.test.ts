@@ -37,19 +37,22 @@ describe('compileOutputSchema', () => {
       { type: 'object', anyOf: [{ $async: true, properties: {} }] },
       'schema.anyOf.0: $async',
     ],
-  ])('when the schema has %s, then it is refused with a 400 that names the keyword', (_name, schema, where) => {
-    let thrown: unknown;
-    try {
-      compileOutputSchema(schema);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toMatchObject({ status: 400, code: 'invalid_schema' });
-    const refused = thrown as { message: string; details: { path: string; message: string }[] };
-    const [path, keyword = ''] = where.split(': ');
-    expect(refused.message).toContain(keyword);
-    expect(refused.details).toContainEqual({ path, message: `${keyword} is not accepted` });
-  });
+  ])(
+    'when the schema has %s, then it is refused with a 400 that names the keyword',
+    (_name, schema, where) => {
+      let thrown: unknown;
+      try {
+        compileOutputSchema(schema);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toMatchObject({ status: 400, code: 'invalid_schema' });
+      const refused = thrown as { message: string; details: { path: string; message: string }[] };
+      const [path, keyword = ''] = where.split(': ');
+      expect(refused.message).toContain(keyword);
+      expect(refused.details).toContainEqual({ path, message: `${keyword} is not accepted` });
+    },
+  );
 
   it('when a property is merely named like a keyword, then the schema is accepted', () => {
     const validate = compileOutputSchema({
