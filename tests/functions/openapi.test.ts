@@ -158,7 +158,7 @@ function itemsOf(mediaType: string, text: string): unknown[] {
         return JSON.parse(frame.slice('data: '.length)) as unknown;
       });
   }
-  if (mediaType === 'application/x-ndjson') {
+  if (mediaType === 'application/jsonl') {
     expect(text.endsWith('\n')).toBe(true);
     return text
       .split('\n')
@@ -418,7 +418,7 @@ describe('GET /api/openapi.json', () => {
         postJson('/api/chat/stream', { message: EXAMPLE }),
         200,
       );
-      const lines = itemsOf('application/x-ndjson', turn.text) as { context?: { event: string } }[];
+      const lines = itemsOf('application/jsonl', turn.text) as { context?: { event: string } }[];
       expect(lines.map((line) => line.context?.event).filter(Boolean)).toEqual(
         expect.arrayContaining(['tool_call', 'tool_result', 'done']),
       );
@@ -430,7 +430,7 @@ describe('GET /api/openapi.json', () => {
         }),
         200,
       );
-      expect(itemsOf('application/x-ndjson', failed.text).at(-1)).toEqual({ error: expect.any(Object) });
+      expect(itemsOf('application/jsonl', failed.text).at(-1)).toEqual({ error: expect.any(Object) });
       await expectConforming('/api/chat/stream', 'POST', postJson('/api/chat/stream', { messages: [] }), 400);
       await expectConforming(
         '/api/chat/stream',

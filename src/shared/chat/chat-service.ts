@@ -5,13 +5,15 @@ import type { HistoryStore } from '../history/history-store';
 import type { HistoryWriter } from '../history/history-writer';
 import type { Caller } from '../identity/caller';
 import type { Logger } from '../logging/logger';
-import type { ChatMessage, ChatModel, Usage } from '../model/chat-model';
-import { type ChatRequest, conversationIdOf } from './chat-request';
+import type { ChatMessage, ChatModel, FinishReason, ToolCall, Usage } from '../model/chat-model';
 import { fromStoredMessages, toTurnRecord, type TurnMessage } from './chat-turn-record';
 import { fitHistory } from './history-window';
+import { completeToolExchanges } from './tool-exchanges';
 import { type ChatEvent, runToolLoop } from './tool-loop';
 import type { ToolRegistry } from './tool-registry';
 import type { ToolOutcome } from './tool-runner';
+import { checkTools, newMessagesOf } from './turn-input';
+import type { TurnRequest } from './turn-request';
 
 export interface ChatSettings {
   readonly systemPrompt: string;
@@ -23,11 +25,15 @@ export interface ChatSettings {
 }
 
 export interface ChatAnswer {
+  /** The stored conversation; for a stateless turn, an id of this turn only (nothing is stored under it). */
   readonly conversationId: string;
   readonly intent: string;
   readonly answerMd: string;
   readonly actions: readonly ToolOutcome[];
   readonly usage: Usage;
+  readonly finishReason: FinishReason;
+  /** Calls of the client's own tools (TurnRequest.clientTools), for the client to run. */
+  readonly clientToolCalls: readonly ToolCall[];
 }
 
 export interface TurnContext {
@@ -38,13 +44,15 @@ export interface TurnContext {
 }
 
 export interface ChatService {
-  /** Runs a whole turn, stores it, and returns the answer. */
-  answer(request: ChatRequest, context: TurnContext): Promise<ChatAnswer>;
+  /** Runs a whole turn, stores it (unless stateless), and returns the answer. */
+  answer(request: TurnRequest, context: TurnContext): Promise<ChatAnswer>;
   /** Runs a turn as events (tool activity, text as it comes, then finish); the turn is stored when it ends. */
   stream(
-    request: ChatRequest,
+    request: TurnRequest,
     context: TurnContext,
   ): Promise<{ conversationId: string; events: AsyncIterable<ChatEvent> }>;
+  /** The deployments a request may name as its model, the default first. */
+  deployments(): readonly string[];
 }
 
 const RECENT_MESSAGES = 200;
@@ -54,7 +62,10 @@ const RECENT_MESSAGES = 200;
  *
  * @example
  * const chat = createChatService({ model, tools, settings, store, writer });
- * const answer = await chat.answer({ message: 'Hello' }, { caller, log, correlationId });
+ * const answer = await chat.answer(
+ *   { messages: [{ role: 'user', content: 'Hello' }], conversation: { mode: 'new' } },
+ *   { caller, log, correlationId },
+ * );
  */
 export function createChatService(deps: {
   model: ChatModel;
@@ -65,39 +76,43 @@ export function createChatService(deps: {
 }): ChatService {
   const { settings } = deps;
 
-  const start = async (request: ChatRequest, context: TurnContext, streaming: boolean) => {
+  const deployments = [
+    settings.defaultDeployment,
+    ...settings.allowedDeployments.filter((name) => name !== settings.defaultDeployment),
+  ];
+
+  const start = async (request: TurnRequest, context: TurnContext, streaming: boolean) => {
     const deployment = request.model;
-    if (
-      deployment !== undefined &&
-      deployment !== settings.defaultDeployment &&
-      !settings.allowedDeployments.includes(deployment)
-    ) {
+    if (deployment !== undefined && !deployments.includes(deployment)) {
       throw new ValidationError(
         `Model '${deployment}' is not allowed`,
         [{ path: 'model', message: 'not in AZURE_OPENAI_ALLOWED_DEPLOYMENTS' }],
         'model_not_allowed',
       );
     }
+    checkTools(request.clientTools ?? [], deps.tools, request.toolChoice);
     const { userId } = context.caller;
-    const requestedId = conversationIdOf(request);
-    let history: ChatMessage[] = [];
-    if (requestedId !== undefined) {
-      if ((await deps.store.getConversation(userId, requestedId)) === undefined)
+    const ref = request.conversation;
+    const named = ref.mode === 'continue' || ref.mode === 'open' ? ref.id : undefined;
+    let history: ChatMessage[] | undefined;
+    if (named !== undefined) {
+      if ((await deps.store.getConversation(userId, named)) !== undefined) {
+        history = fitHistory(
+          fromStoredMessages(await deps.store.recentMessages(userId, named, RECENT_MESSAGES)),
+          settings.historyTokenBudget,
+        );
+      } else if (ref.mode === 'continue') {
         throw new NotFoundError('No such conversation');
-      history = fitHistory(
-        fromStoredMessages(await deps.store.recentMessages(userId, requestedId, RECENT_MESSAGES)),
-        settings.historyTokenBudget,
-      );
+      }
     }
-    const conversationId = requestedId ?? randomUUID();
-    const { instructions, incoming } = newMessagesOf(request, history.length > 0);
+    const conversationId = named ?? randomUUID();
+    const { instructions, incoming } = newMessagesOf(request.messages, history !== undefined);
     const log = context.log.child({ conversationId });
     const events = runToolLoop({
       messages: [
         { role: 'system', content: settings.systemPrompt },
         ...instructions,
-        ...history,
-        ...incoming,
+        ...completeToolExchanges([...(history ?? []), ...incoming]),
       ],
       model: deps.model,
       tools: deps.tools,
@@ -105,16 +120,19 @@ export function createChatService(deps: {
       toolTimeoutMs: settings.toolTimeoutMs,
       streaming,
       log,
+      ...(request.clientTools === undefined ? {} : { clientTools: request.clientTools }),
+      ...(request.toolChoice === undefined ? {} : { toolChoice: request.toolChoice }),
       ...(context.signal === undefined ? {} : { signal: context.signal }),
       ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
       ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),
       ...(deployment === undefined ? {} : { deployment }),
     });
+    if (ref.mode === 'stateless') return { conversationId, events };
     const record = (messages: readonly TurnMessage[]) =>
       toTurnRecord({
         caller: context.caller,
         conversationId,
-        isNew: requestedId === undefined,
+        isNew: history === undefined,
         correlationId: context.correlationId,
         messages,
       });
@@ -129,40 +147,22 @@ export function createChatService(deps: {
       const { conversationId, events } = await start(request, context, false);
       for await (const event of events) {
         if (event.type === 'finish') {
-          const { answer, actions, usage } = event.outcome;
-          return { conversationId, intent: answer.intent, answerMd: answer.answerMd, actions, usage };
+          const { answer, actions, usage, finishReason, clientToolCalls } = event.outcome;
+          return {
+            conversationId,
+            intent: answer.intent,
+            answerMd: answer.answerMd,
+            actions,
+            usage,
+            finishReason,
+            clientToolCalls,
+          };
         }
       }
       throw new Error('the chat turn ended without an answer');
     },
     stream: (request, context) => start(request, context, true),
-  };
-}
-
-/**
- * The caller's new messages. Continuing a stored conversation, only what follows the last assistant message
- * of `messages` is new (AI Chat Protocol clients resend the whole conversation); the stored history stands
- * for the rest. System messages from the caller are instructions for this turn and are not stored.
- */
-function newMessagesOf(
-  request: ChatRequest,
-  continuing: boolean,
-): { instructions: ChatMessage[]; incoming: ChatMessage[] } {
-  if (request.messages === undefined)
-    return { instructions: [], incoming: [{ role: 'user', content: request.message ?? '' }] };
-  const instructions: ChatMessage[] = request.messages
-    .filter((message) => message.role === 'system')
-    .map((message) => ({ role: 'system', content: message.content }));
-  const rest = request.messages.filter((message) => message.role !== 'system');
-  const lastAssistant = rest.map((message) => message.role).lastIndexOf('assistant');
-  const fresh = continuing ? rest.slice(lastAssistant + 1) : rest;
-  return {
-    instructions,
-    incoming: fresh.map((message): ChatMessage =>
-      message.role === 'assistant'
-        ? { role: 'assistant', content: message.content }
-        : { role: 'user', content: message.content },
-    ),
+    deployments: () => deployments,
   };
 }
 

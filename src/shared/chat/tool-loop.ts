@@ -5,16 +5,20 @@ import {
   type ChatModel,
   type ChatModelResult,
   emptyUsage,
+  type FinishReason,
+  type ToolCall,
+  type ToolDefinition,
   type Usage,
 } from '../model/chat-model';
 import { type FinalAnswer, parseFinalAnswer } from './final-answer';
 import type { ToolRegistry } from './tool-registry';
 import { runToolCall, type ToolOutcome } from './tool-runner';
+import type { ToolChoice } from './turn-request';
 
 export type ChatEvent =
   | { readonly type: 'text-delta'; readonly text: string }
-  | { readonly type: 'tool-call'; readonly tool: string; readonly arguments: unknown }
-  | { readonly type: 'tool-result'; readonly tool: string; readonly result: unknown }
+  | { readonly type: 'tool-call'; readonly id: string; readonly tool: string; readonly arguments: unknown }
+  | { readonly type: 'tool-result'; readonly id: string; readonly tool: string; readonly result: unknown }
   | { readonly type: 'finish'; readonly outcome: TurnOutcome };
 
 export interface TurnOutcome {
@@ -23,12 +27,20 @@ export interface TurnOutcome {
   readonly usage: Usage;
   /** What this turn added after the caller's messages: assistant tool calls, tool results, the answer. */
   readonly newMessages: readonly ChatMessage[];
+  /** Why the last model call ended ('tool_calls' when the turn ends with calls of client tools). */
+  readonly finishReason: FinishReason;
+  /** Calls of the client's own tools, for the client to run; the turn ends with them. */
+  readonly clientToolCalls: readonly ToolCall[];
 }
 
 export interface ToolLoopInput {
   readonly messages: readonly ChatMessage[];
   readonly model: ChatModel;
   readonly tools: ToolRegistry;
+  /** Tools the client runs: offered with the server's, never run here. */
+  readonly clientTools?: readonly ToolDefinition[];
+  /** For the first model call; later calls are 'auto'. */
+  readonly toolChoice?: ToolChoice;
   readonly maxRounds: number;
   readonly toolTimeoutMs: number;
   readonly streaming: boolean;
@@ -51,23 +63,29 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
   const added: ChatMessage[] = [];
   const actions: ToolOutcome[] = [];
   let usage = emptyUsage;
+  const clientTools = input.clientTools ?? [];
+  const isClientTool = new Set(clientTools.map((tool) => tool.name));
   const request = {
-    tools: input.tools.definitions,
-    toolChoice: 'auto' as const,
+    tools: [...input.tools.definitions, ...clientTools],
     ...(input.temperature === undefined ? {} : { temperature: input.temperature }),
     ...(input.maxTokens === undefined ? {} : { maxTokens: input.maxTokens }),
     ...(input.deployment === undefined ? {} : { deployment: input.deployment }),
   };
 
   for (let round = 1; round <= input.maxRounds; round++) {
+    const call = {
+      ...request,
+      toolChoice: round === 1 ? (input.toolChoice ?? 'auto') : 'auto',
+      messages: transcript,
+    };
     let result: ChatModelResult | undefined;
     if (input.streaming) {
-      for await (const event of input.model.stream({ ...request, messages: transcript }, input.signal)) {
+      for await (const event of input.model.stream(call, input.signal)) {
         if (event.type === 'text-delta') yield event;
         else result = event.result;
       }
     } else {
-      result = await input.model.complete({ ...request, messages: transcript }, input.signal);
+      result = await input.model.complete(call, input.signal);
     }
     if (result === undefined) throw new Error('the model stream ended without a result');
     usage = addUsage(usage, result.usage);
@@ -75,16 +93,45 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
     if (result.toolCalls.length === 0) {
       const answer = parseFinalAnswer(result.content);
       added.push({ role: 'assistant', content: result.content ?? '' });
-      yield { type: 'finish', outcome: { answer, actions, usage, newMessages: added } };
+      const { finishReason } = result;
+      yield {
+        type: 'finish',
+        outcome: { answer, actions, usage, newMessages: added, finishReason, clientToolCalls: [] },
+      };
+      return;
+    }
+    // The client runs its own tools: the turn ends with its calls (a server call in the same round is
+    // not run; the model asks for it again once the client's results are in).
+    const clientToolCalls = result.toolCalls.filter((toolCall) => isClientTool.has(toolCall.name));
+    if (clientToolCalls.length > 0) {
+      added.push({ role: 'assistant', content: result.content, toolCalls: clientToolCalls });
+      const outcome = {
+        answer: { intent: 'tool_calls', answerMd: result.content ?? '' },
+        actions,
+        usage,
+        newMessages: added,
+        finishReason: 'tool_calls' as const,
+        clientToolCalls,
+      };
+      yield { type: 'finish', outcome };
       return;
     }
     if (round === input.maxRounds) break;
 
-    const call: ChatMessage = { role: 'assistant', content: result.content, toolCalls: result.toolCalls };
-    transcript.push(call);
-    added.push(call);
+    const assistant: ChatMessage = {
+      role: 'assistant',
+      content: result.content,
+      toolCalls: result.toolCalls,
+    };
+    transcript.push(assistant);
+    added.push(assistant);
     for (const toolCall of result.toolCalls) {
-      yield { type: 'tool-call', tool: toolCall.name, arguments: safeParse(toolCall.arguments) };
+      yield {
+        type: 'tool-call',
+        id: toolCall.id,
+        tool: toolCall.name,
+        arguments: safeParse(toolCall.arguments),
+      };
     }
     const outcomes = await Promise.all(
       result.toolCalls.map((toolCall) =>
@@ -105,7 +152,7 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
       transcript.push(message);
       added.push(message);
       actions.push(outcome);
-      yield { type: 'tool-result', tool: outcome.tool, result: outcome.result };
+      yield { type: 'tool-result', id: toolCallId, tool: outcome.tool, result: outcome.result };
     }
   }
 
@@ -114,7 +161,14 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
   added.push({ role: 'assistant', content: answerMd });
   yield {
     type: 'finish',
-    outcome: { answer: { intent: 'tool_limit', answerMd }, actions, usage, newMessages: added },
+    outcome: {
+      answer: { intent: 'tool_limit', answerMd },
+      actions,
+      usage,
+      newMessages: added,
+      finishReason: 'stop',
+      clientToolCalls: [],
+    },
   };
 }
 

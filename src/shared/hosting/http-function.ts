@@ -2,7 +2,7 @@ import type { HttpMethod, HttpResponseInit } from '@azure/functions';
 
 import { ensureError } from '../errors';
 import { CORRELATION_HEADER, correlationIdFrom } from '../http/correlation';
-import { toErrorResponse } from '../http/error-response';
+import { type ErrorFormat, toErrorResponse } from '../http/error-response';
 import { createRequestReader } from '../http/read-request';
 import type { RequestSchemas, RouteContract } from '../http/route-contract';
 import type { Caller } from '../identity/caller';
@@ -49,6 +49,7 @@ export function defineHttpFunction<const R extends RequestSchemas = NoRequest>(
 ): HttpFunctionDefinition {
   const { name, route, methods, anonymous = false, request, handle, ...documented } = spec;
   const schemas: RequestSchemas = request ?? {};
+  const toResponse = spec.errorFormat?.toResponse ?? toErrorResponse;
   return {
     kind: 'http',
     name,
@@ -56,7 +57,7 @@ export function defineHttpFunction<const R extends RequestSchemas = NoRequest>(
     methods,
     anonymous,
     contract: { ...documented, request: schemas },
-    createHandler: (services) => wrap(name, route, anonymous, schemas, handle, services),
+    createHandler: (services) => wrap({ name, route, anonymous, schemas, handle, toResponse }, services),
   };
 }
 
@@ -71,18 +72,33 @@ export function defineCatchAllFunction<const R extends RequestSchemas>(
     methods: spec.methods,
     anonymous: true,
     contract: undefined,
-    createHandler: (services) => wrap(spec.name, spec.route, true, spec.request, spec.handle, services),
+    createHandler: (services) =>
+      wrap(
+        {
+          name: spec.name,
+          route: spec.route,
+          anonymous: true,
+          schemas: spec.request,
+          handle: spec.handle,
+          toResponse: toErrorResponse,
+        },
+        services,
+      ),
   };
 }
 
 function wrap<R extends RequestSchemas>(
-  name: string,
-  route: string,
-  anonymous: boolean,
-  schemas: RequestSchemas,
-  handle: HttpFunctionSpec<R>['handle'],
+  route: {
+    readonly name: string;
+    readonly route: string;
+    readonly anonymous: boolean;
+    readonly schemas: RequestSchemas;
+    readonly handle: HttpFunctionSpec<R>['handle'];
+    readonly toResponse: ErrorFormat['toResponse'];
+  },
   services: Parameters<HttpFunctionDefinition['createHandler']>[0],
 ): HttpHandler {
+  const { name, anonymous, schemas, handle } = route;
   const read = createRequestReader(schemas, services.config);
   return async (request, context) => {
     const started = performance.now();
@@ -108,7 +124,7 @@ function wrap<R extends RequestSchemas>(
         { traceParent: context.traceContext?.traceParent },
       );
     } catch (thrown) {
-      response = toErrorResponse(thrown, correlationId);
+      response = route.toResponse(thrown, correlationId);
       if (response.status === 500) log.error('unhandled error', { error: ensureError(thrown) });
     }
     const headers = new Headers(response.headers);
@@ -116,7 +132,7 @@ function wrap<R extends RequestSchemas>(
     const status = response.status ?? 200;
     log.info('request', {
       method: request.method,
-      route,
+      route: route.route,
       status,
       latencyMs: Math.round(performance.now() - started),
     });

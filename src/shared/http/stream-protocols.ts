@@ -3,13 +3,13 @@ import { AppError, ensureError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { toUsageBody } from './chat-response';
 
-interface StreamError {
+export interface StreamError {
   readonly code: string;
   readonly message: string;
 }
 
 /** A failure after the stream started: an AppError keeps its code and message; anything else is masked. */
-function toStreamError(thrown: unknown, log: Logger): StreamError {
+export function toStreamError(thrown: unknown, log: Logger): StreamError {
   if (thrown instanceof AppError) return { code: thrown.code, message: thrown.message };
   log.error('chat stream failed', { error: ensureError(thrown) });
   return { code: 'internal_error', message: 'Internal server error' };

@@ -32,7 +32,7 @@ export interface ChatModelRequest {
   readonly messages: readonly ChatMessage[];
   readonly tools?: readonly ToolDefinition[];
   /** 'auto' by default; a name forces that function (structured output). */
-  readonly toolChoice?: 'auto' | 'none' | { readonly name: string };
+  readonly toolChoice?: 'auto' | 'none' | 'required' | { readonly name: string };
   readonly temperature?: number;
   readonly maxTokens?: number;
   /** A deployment other than the default (already checked against the allowlist). */

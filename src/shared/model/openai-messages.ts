@@ -29,7 +29,11 @@ export function toOpenAIMessages(messages: readonly ChatMessage[]): ChatCompleti
 export function toOpenAITools(tools: readonly ToolDefinition[]): ChatCompletionTool[] {
   return tools.map((tool) => ({
     type: 'function',
-    function: { name: tool.name, description: tool.description, parameters: { ...tool.parameters } },
+    function: {
+      name: tool.name,
+      ...(tool.description === '' ? {} : { description: tool.description }),
+      parameters: { ...tool.parameters },
+    },
   }));
 }
 
