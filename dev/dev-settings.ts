@@ -24,3 +24,6 @@ export const devSettings = {
     description: 'Port of the local Azure ML scoring simulator',
   }),
 } as const;
+
+/** Where `npm run build` puts the reference web app (webapp/vite.config.ts); the local host serves it at `/`. */
+export const WEB_APP_DIR = 'dist/webapp';

@@ -8,6 +8,7 @@ import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
 import { CORRELATION_HEADER, correlationIdFrom } from '../../src/shared/http/correlation';
 import { RouteTable } from '../../src/shared/http/route-table';
 import type { Registration } from './functions-core';
+import { serveStaticFile } from './static-files';
 
 export interface HttpHostOptions {
   readonly routePrefix: string;
@@ -16,6 +17,8 @@ export interface HttpHostOptions {
   readonly invocationLog: (level: string, line: string) => void;
   /** What this host actually serves (HTTP routes and running queue listeners), for GET /admin/functions. */
   readonly served: () => readonly ServedFunction[];
+  /** A built web app served at `/`, outside the route prefix and /admin (npm start's reference web app). */
+  readonly webAppRoot?: string | undefined;
 }
 
 export interface ServedFunction {
@@ -92,6 +95,14 @@ export function createHttpHost(registrations: readonly Registration[], options: 
       // Like the host's admin API: what this host serves, so tests can compare it with what the app registered.
       outgoing.writeHead(200, { 'Content-Type': 'application/json' });
       outgoing.end(JSON.stringify(options.served()));
+      return;
+    }
+
+    const prefix = `/${options.routePrefix}`;
+    const isHostPath =
+      url.pathname === prefix || url.pathname.startsWith(`${prefix}/`) || url.pathname.startsWith('/admin/');
+    if (options.webAppRoot !== undefined && !isHostPath && (method === 'GET' || method === 'HEAD')) {
+      await serveStaticFile(options.webAppRoot, url.pathname, method, outgoing);
       return;
     }
 
@@ -195,7 +206,7 @@ function corsHeaders(
   if (origin === undefined || !allowed.includes(origin)) return undefined;
   return {
     'Access-Control-Allow-Origin': origin,
-    'Access-Control-Expose-Headers': 'X-Request-ID, Location, Retry-After',
+    'Access-Control-Expose-Headers': 'X-Request-ID, Location, Retry-After, X-Conversation-Id',
     Vary: 'Origin',
   };
 }
