@@ -98,9 +98,10 @@ export function createHttpHost(registrations: readonly Registration[], options: 
       return;
     }
 
-    const prefix = `/${options.routePrefix}`;
-    const isHostPath =
-      url.pathname === prefix || url.pathname.startsWith(`${prefix}/`) || url.pathname.startsWith('/admin/');
+    // Route matching is case-insensitive, as in Azure: /API/health is the API's too.
+    const path = url.pathname.toLowerCase();
+    const prefix = `/${options.routePrefix.toLowerCase()}`;
+    const isHostPath = path === prefix || path.startsWith(`${prefix}/`) || path.startsWith('/admin/');
     if (options.webAppRoot !== undefined && !isHostPath && (method === 'GET' || method === 'HEAD')) {
       await serveStaticFile(options.webAppRoot, url.pathname, method, outgoing);
       return;

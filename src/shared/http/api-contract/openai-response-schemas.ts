@@ -77,7 +77,7 @@ export const chatCompletionChunkSchema = z
           finish_reason: finishReasonSchema.nullable(),
         }),
       ),
-      usage: usageSchema.nullable().optional(),
+      usage: z.union([usageSchema, z.null()]).optional(),
     }),
     openAIErrorBodySchema,
   ])
