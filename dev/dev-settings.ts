@@ -25,5 +25,5 @@ export const devSettings = {
   }),
 } as const;
 
-/** Where `npm run build` puts the reference web app (webapp/vite.config.ts); the local host serves it at `/`. */
+/** Where `npm run build` puts the reference web app (webapp/vite.config.mts); the local host serves it at `/`. */
 export const WEB_APP_DIR = 'dist/webapp';

@@ -65,7 +65,7 @@ describe('infra azd conventions', () => {
     expect(service).toMatch(/^ {4}project: \.\/webapp$/m);
     expect(service).toMatch(/^ {4}host: staticwebapp$/m);
     expect(service).toMatch(/^ {4}dist: \.\.\/dist\/webapp$/m);
-    expect(readRepoFile('webapp/vite.config.ts')).toContain("new URL('../dist/webapp', import.meta.url)");
+    expect(readRepoFile('webapp/vite.config.mts')).toContain("new URL('../dist/webapp', import.meta.url)");
     const hook = /prepackage:\n\s+posix:\n\s+shell: sh\n\s+run: node \.\.\/(\S+)/.exec(service)?.[1] ?? '';
     expect(hook).toBe('infra/hooks/write-webapp-env.mjs');
     const site = resourcesOf(readBicep('infra/modules/static-web-app.bicep'))[0];

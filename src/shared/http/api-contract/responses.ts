@@ -44,13 +44,16 @@ export function jsonResponse(description: string, schema: z.ZodType): ApiRespons
   return { description, content: { [JSON_MEDIA_TYPE]: { schema } } };
 }
 
-export function errorResponse(description: string, ...headers: HeaderName[]): ApiResponse {
-  return {
+/** Error responses whose body has this schema (the envelope, or a protocol's own error object). */
+function errorResponseOf(schema: z.ZodType) {
+  return (description: string, ...headers: HeaderName[]): ApiResponse => ({
     description,
-    content: { [JSON_MEDIA_TYPE]: { schema: errorBodySchema } },
+    content: { [JSON_MEDIA_TYPE]: { schema } },
     ...(headers.length === 0 ? {} : { headers: headerRefs(...headers) }),
-  };
+  });
 }
+
+export const errorResponse = errorResponseOf(errorBodySchema);
 
 /** What `readJsonBody` answers for a body it cannot accept. */
 export const bodyErrors = {
@@ -106,13 +109,7 @@ export const chatTurnErrors = {
   ),
 } as const;
 
-function openAIError(description: string, ...headers: HeaderName[]): ApiResponse {
-  return {
-    description,
-    content: { [JSON_MEDIA_TYPE]: { schema: openAIErrorBodySchema } },
-    ...(headers.length === 0 ? {} : { headers: headerRefs(...headers) }),
-  };
-}
+const openAIError = errorResponseOf(openAIErrorBodySchema);
 
 /** What an OpenAI-compatible chat completion may answer besides its 200, each as an OpenAI error object. */
 export const openAIErrorResponses = {
