@@ -150,10 +150,12 @@ export function createHttpHost(registrations: readonly Registration[], options: 
 
     const result = await registration.handler(request, context);
     const response = result instanceof HttpResponse ? result : new HttpResponse(result ?? {});
-    const headers: Record<string, string> = { ...cors };
+    // Merged by name, case-insensitively: the app's own headers win over the host's CORS defaults.
+    const merged = new Headers(cors);
     response.headers.forEach((value, key) => {
-      headers[key] = value;
+      merged.set(key, value);
     });
+    const headers: Record<string, string> = Object.fromEntries(merged);
     for (const cookie of response.cookies) {
       outgoing.appendHeader('Set-Cookie', `${cookie.name}=${cookie.value}`);
     }
@@ -207,7 +209,7 @@ function corsHeaders(
   if (origin === undefined || !allowed.includes(origin)) return undefined;
   return {
     'Access-Control-Allow-Origin': origin,
-    'Access-Control-Expose-Headers': 'X-Request-ID, Location, Retry-After, X-Conversation-Id',
+    'Access-Control-Expose-Headers': 'X-Request-ID, Retry-After, Location, X-Conversation-Id',
     Vary: 'Origin',
   };
 }

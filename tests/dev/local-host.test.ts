@@ -101,6 +101,10 @@ describe('local host with Azurite and the Cosmos emulator', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     const simple = await fetch(`${base}/api/health`, { headers: { Origin: ORIGIN } });
     expect(simple.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    // Set by the app itself, so a page on another origin reads them in Azure too.
+    expect(simple.headers.get('access-control-expose-headers')).toBe(
+      'X-Request-ID, Retry-After, Location, X-Conversation-Id',
+    );
   });
 
   it('when another origin sends a preflight, then it is refused without CORS headers', async () => {

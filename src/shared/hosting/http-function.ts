@@ -10,6 +10,7 @@ import { runWithCorrelation } from '../telemetry/correlation';
 import type { HttpFunctionDefinition, HttpHandler, HttpInput, HttpScope } from './function-definition';
 
 const ANONYMOUS: Caller = { userId: 'anonymous' };
+const EXPOSED_HEADERS = 'X-Request-ID, Retry-After, Location, X-Conversation-Id';
 
 interface HttpFunctionSpec<R extends RequestSchemas> extends Omit<RouteContract, 'request'> {
   readonly name: string;
@@ -129,6 +130,9 @@ function wrap<R extends RequestSchemas>(
     }
     const headers = new Headers(response.headers);
     headers.set('X-Request-ID', correlationId);
+    // A single-page app on another origin (the web app on Static Web Apps) may read these: the platform's
+    // CORS setting allows origins but names no exposed headers.
+    headers.set('Access-Control-Expose-Headers', EXPOSED_HEADERS);
     const status = response.status ?? 200;
     log.info('request', {
       method: request.method,
