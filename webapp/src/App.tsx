@@ -118,7 +118,12 @@ export function App() {
               key={chat.id}
               id={chat.id}
               initialMessages={chat.messages}
-              onTurnFinished={() => void refresh()}
+              onTurnFinished={() => {
+                // The address names the conversation from its first answer on, so a reload continues it.
+                if (window.location.hash !== `#/c/${chat.id}`)
+                  window.history.replaceState(null, '', `#/c/${chat.id}`);
+                void refresh();
+              }}
             />
           </main>
         </>
