@@ -1,3 +1,4 @@
+// Parsing of the batch page's files: plain functions, so the tests import them directly.
 /** One item of a batch job: a text, or an object whose fields the model reads. */
 export type BatchItem = string | Readonly<Record<string, unknown>>;
 
