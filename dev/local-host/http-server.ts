@@ -98,10 +98,12 @@ export function createHttpHost(registrations: readonly Registration[], options: 
       return;
     }
 
-    // Route matching is case-insensitive, as in Azure: /API/health is the API's too.
-    const path = url.pathname.toLowerCase();
+    // Route matching is case-insensitive, as in Azure: /API/health is the API's too. A path written under
+    // the prefix stays the host's even when dot segments (%2e%2e) would normalise it out of there.
     const prefix = `/${options.routePrefix.toLowerCase()}`;
-    const isHostPath = path === prefix || path.startsWith(`${prefix}/`) || path.startsWith('/admin/');
+    const isHostPath = [url.pathname, (incoming.url ?? '/').split('?')[0] ?? '/']
+      .map((path) => path.toLowerCase())
+      .some((path) => path === prefix || path.startsWith(`${prefix}/`) || path.startsWith('/admin/'));
     if (options.webAppRoot !== undefined && !isHostPath && (method === 'GET' || method === 'HEAD')) {
       await serveStaticFile(options.webAppRoot, url.pathname, method, outgoing);
       return;

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { basename, extname, join, normalize, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -27,7 +27,7 @@ async function fileAt(path: string): Promise<boolean> {
 
 /**
  * Serves the built web app from `root` like a static host (Azure Static Web Apps): a file by its path,
- * `index.html` for the app's own routes (paths without an extension), 404 for anything else. A path that
+ * `index.html` for the app's own routes (a last segment without a dot), 404 for anything else. A path that
  * would leave `root` is a 404; hashed assets are cached for a year, the page itself never.
  */
 export async function serveStaticFile(
@@ -47,7 +47,8 @@ export async function serveStaticFile(
   let file: string | undefined;
   if (inside && !decoded.includes('\u0000')) {
     if (await fileAt(candidate)) file = candidate;
-    else if (extname(decoded) === '') file = join(root, 'index.html');
+    // The app's own routes have no dot in their last segment; /.env or /x.json is a missing file.
+    else if (!basename(decoded).includes('.')) file = join(root, 'index.html');
   }
   if (file === undefined || !(await fileAt(file))) {
     outgoing.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });

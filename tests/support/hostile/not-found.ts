@@ -37,7 +37,11 @@ const KNOWN_FIRST_SEGMENTS = new Set([
 
 /** Paths outside /api: the built web app's (GET and HEAD); nothing else of the machine may be reached. */
 const webAppPath = fc.oneof(
-  fc.constantFrom('/', '/index.html', '/c/some-chat', '/batch').map((path) => ({ path, exists: true })),
+  // A client normalises dot segments before sending: /api/%2e%2e/%2e%2e/etc/passwd arrives as /etc/passwd,
+  // a route of the page (the page answers, never a file of the machine).
+  fc
+    .constantFrom('/', '/index.html', '/c/some-chat', '/batch', '/api/%2e%2e/%2e%2e/etc/passwd')
+    .map((path) => ({ path, exists: true })),
   fc
     .constantFrom(
       '/favicon.ico',
@@ -54,7 +58,7 @@ const webAppPath = fc.oneof(
 );
 
 const unknownPath = fc.oneof(
-  fc.constantFrom('/api', '/api/%2e%2e/%2e%2e/etc/passwd', '/api/ch%61t-x'),
+  fc.constantFrom('/api', '/api/ch%61t-x'),
   fc
     .array(shortHostileString.map(percentEncode), { minLength: 1, maxLength: 4 })
     .map((segments) => `/api/${segments.join('/')}`)
