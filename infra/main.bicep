@@ -47,6 +47,17 @@ param jwtJwksUri string = ''
 @description('Comma-separated origins of the single-page app allowed by CORS, e.g. https://chat.example.com. Empty: none. "*" is refused.')
 param allowedOrigins string = ''
 
+// The reference web app on Azure Static Web Apps (webapp/), signing users in with MSAL for AUTH_MODE=jwt
+@description('Region of the static web app: centralus, eastus2, eastasia, westeurope or westus2.')
+@allowed(['centralus', 'eastus2', 'eastasia', 'westeurope', 'westus2'])
+param webAppLocation string = 'westeurope'
+
+@description('Client id of the Microsoft Entra app registration the web app signs users in with (its SPA platform). Empty: the web app signs no one in.')
+param webAppClientId string = ''
+
+@description('The scope the web app asks tokens for, e.g. api://<client id>/access_as_user; its audience is AUTH_JWT_AUDIENCE.')
+param webAppApiScope string = ''
+
 // Azure OpenAI
 @description('Region of the Azure OpenAI account; default the main region. Pick one that offers the model.')
 param openAiLocation string = ''
@@ -235,6 +246,16 @@ module sessions 'modules/sessions.bicep' = if (connectorsOn) {
   }
 }
 
+module staticWebApp 'modules/static-web-app.bicep' = {
+  name: 'static-web-app'
+  scope: rg
+  params: {
+    name: 'swa-${resourceToken}'
+    location: webAppLocation
+    tags: tags
+  }
+}
+
 // Depends on every module above through their outputs, so the identity already holds its roles
 // when the app first starts.
 module functionApp 'modules/function-app.bicep' = {
@@ -267,7 +288,8 @@ module functionApp 'modules/function-app.bicep' = {
     jwtIssuer: jwtIssuer
     jwtAudience: jwtAudience
     jwtJwksUri: jwtJwksUri
-    allowedOrigins: checkedCorsOrigins
+    // The web app calls the API from its own origin: CORS allows it besides the listed ones.
+    allowedOrigins: union(checkedCorsOrigins, [staticWebApp.outputs.origin])
     amlScoringUri: amlScoringUri
     amlDeployment: amlDeployment
     connectorsEnabled: connectorsOn
@@ -309,6 +331,14 @@ output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
 output SERVICE_API_NAME string = functionApp.outputs.name
 output SERVICE_API_URI string = functionApp.outputs.uri
+output SERVICE_WEB_NAME string = staticWebApp.outputs.name
+output SERVICE_WEB_URI string = staticWebApp.outputs.origin
+
+// What the web app's build reads (infra/hooks/write-webapp-env.mjs writes them for Vite).
+output WEBAPP_API_BASE_URL string = functionApp.outputs.uri
+output WEBAPP_ENTRA_CLIENT_ID string = webAppClientId
+output WEBAPP_ENTRA_TENANT_ID string = tenant().tenantId
+output WEBAPP_API_SCOPE string = webAppApiScope
 
 output AZURE_OPENAI_ENDPOINT string = openAi.outputs.endpoint
 output AZURE_OPENAI_DEPLOYMENT string = openAi.outputs.deploymentName

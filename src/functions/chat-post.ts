@@ -1,3 +1,4 @@
+import { fromChatRequest } from '../shared/chat/chat-request';
 import { defineHttpFunction } from '../shared/hosting/http-function';
 import { chatResponseSchema } from '../shared/http/api-contract/chat-schemas';
 import { chatRequestBody } from '../shared/http/api-contract/request-schemas';
@@ -36,9 +37,10 @@ export const chatPost = defineHttpFunction({
   },
   handle: async ({ body }, { services, log, caller, correlationId, request }) => {
     const context = { caller, log, correlationId };
+    const turn = fromChatRequest(body);
     if (body.stream !== true && !request.accept.includes('text/event-stream'))
-      return { jsonBody: toChatResponse(await services.chat.answer(body, context)) };
-    return streamChatTurn(services.chat, body, context, {
+      return { jsonBody: toChatResponse(await services.chat.answer(turn, context)) };
+    return streamChatTurn(services.chat, turn, context, {
       encode: toServerSentEvents,
       contentType: 'text/event-stream; charset=utf-8',
     });

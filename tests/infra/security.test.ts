@@ -335,7 +335,10 @@ describe('infra security', () => {
     expect(variableExpression(main, 'checkedCorsOrigins')).toMatch(
       /^contains\(corsOrigins, '\*'\) \? fail\('/,
     );
-    expect(main.code).toMatch(/^\s*allowedOrigins: checkedCorsOrigins$/m);
+    // The listed origins, and the web app's own (the static web app azd deploys).
+    expect(main.code).toMatch(
+      /^\s*allowedOrigins: union\(checkedCorsOrigins, \[staticWebApp\.outputs\.origin\]\)$/m,
+    );
     expect(functionApp.code).toMatch(/^param allowedOrigins array = \[\]$/m);
     const site = declared('Microsoft.Web/sites');
     expect(propertyPath(site.body, 'properties', 'siteConfig', 'cors', 'allowedOrigins')).toBe(

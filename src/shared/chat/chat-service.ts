@@ -5,15 +5,16 @@ import type { HistoryStore } from '../history/history-store';
 import type { HistoryWriter } from '../history/history-writer';
 import type { Caller } from '../identity/caller';
 import type { Logger } from '../logging/logger';
-import type { ChatMessage, ChatModel, Usage } from '../model/chat-model';
+import type { ChatMessage, ChatModel, ToolCall, Usage } from '../model/chat-model';
 import type { AnswerFinishReason, ParameterWarning } from './answer-status';
-import { type ChatRequest, conversationIdOf } from './chat-request';
 import { fromStoredMessages, toTurnRecord, type TurnMessage } from './chat-turn-record';
 import { fitHistory } from './history-window';
-import { newMessagesOf } from './new-messages';
+import { completeToolExchanges } from './tool-exchanges';
 import { type ChatEvent, runToolLoop } from './tool-loop';
 import type { ToolRegistry } from './tool-registry';
 import type { ToolOutcome } from './tool-runner';
+import { checkTools, newMessagesOf } from './turn-input';
+import type { TurnRequest } from './turn-request';
 
 export interface ChatSettings {
   readonly systemPrompt: string;
@@ -27,6 +28,7 @@ export interface ChatSettings {
 }
 
 export interface ChatAnswer {
+  /** The stored conversation; for a stateless turn, an id of this turn only (nothing is stored under it). */
   readonly conversationId: string;
   readonly intent: string;
   readonly answerMd: string;
@@ -34,6 +36,8 @@ export interface ChatAnswer {
   readonly usage: Usage;
   readonly finishReason: AnswerFinishReason;
   readonly warnings: readonly ParameterWarning[];
+  /** Calls of the client's own tools (TurnRequest.clientTools), for the client to run. */
+  readonly clientToolCalls: readonly ToolCall[];
 }
 
 export interface TurnContext {
@@ -44,13 +48,15 @@ export interface TurnContext {
 }
 
 export interface ChatService {
-  /** Runs a whole turn, stores it, and returns the answer. */
-  answer(request: ChatRequest, context: TurnContext): Promise<ChatAnswer>;
+  /** Runs a whole turn, stores it (unless stateless), and returns the answer. */
+  answer(request: TurnRequest, context: TurnContext): Promise<ChatAnswer>;
   /** Runs a turn as events (tool activity, text as it comes, then finish); the turn is stored when it ends. */
   stream(
-    request: ChatRequest,
+    request: TurnRequest,
     context: TurnContext,
   ): Promise<{ conversationId: string; events: AsyncIterable<ChatEvent> }>;
+  /** The deployments a request may name as its model, the default first. */
+  deployments(): readonly string[];
 }
 
 const RECENT_MESSAGES = 200;
@@ -60,7 +66,10 @@ const RECENT_MESSAGES = 200;
  *
  * @example
  * const chat = createChatService({ model, tools, settings, store, writer });
- * const answer = await chat.answer({ message: 'Hello' }, { caller, log, correlationId });
+ * const answer = await chat.answer(
+ *   { messages: [{ role: 'user', content: 'Hello' }], conversation: { mode: 'new' } },
+ *   { caller, log, correlationId },
+ * );
  */
 export function createChatService(deps: {
   model: ChatModel;
@@ -71,39 +80,43 @@ export function createChatService(deps: {
 }): ChatService {
   const { settings } = deps;
 
-  const start = async (request: ChatRequest, context: TurnContext, streaming: boolean) => {
+  const deployments = [
+    settings.defaultDeployment,
+    ...settings.allowedDeployments.filter((name) => name !== settings.defaultDeployment),
+  ];
+
+  const start = async (request: TurnRequest, context: TurnContext, streaming: boolean) => {
     const deployment = request.model;
-    if (
-      deployment !== undefined &&
-      deployment !== settings.defaultDeployment &&
-      !settings.allowedDeployments.includes(deployment)
-    ) {
+    if (deployment !== undefined && !deployments.includes(deployment)) {
       throw new ValidationError(
         `Model '${deployment}' is not allowed`,
         [{ path: 'model', message: 'not in AZURE_OPENAI_ALLOWED_DEPLOYMENTS' }],
         'model_not_allowed',
       );
     }
+    checkTools(request.clientTools ?? [], deps.tools, request.toolChoice);
     const { userId } = context.caller;
-    const requestedId = conversationIdOf(request);
-    let history: ChatMessage[] = [];
-    if (requestedId !== undefined) {
-      if ((await deps.store.getConversation(userId, requestedId)) === undefined)
+    const ref = request.conversation;
+    const named = ref.mode === 'continue' || ref.mode === 'open' ? ref.id : undefined;
+    let history: ChatMessage[] | undefined;
+    if (named !== undefined) {
+      if ((await deps.store.getConversation(userId, named)) !== undefined) {
+        history = fitHistory(
+          fromStoredMessages(await deps.store.recentMessages(userId, named, RECENT_MESSAGES)),
+          settings.historyTokenBudget,
+        );
+      } else if (ref.mode === 'continue') {
         throw new NotFoundError('No such conversation');
-      history = fitHistory(
-        fromStoredMessages(await deps.store.recentMessages(userId, requestedId, RECENT_MESSAGES)),
-        settings.historyTokenBudget,
-      );
+      }
     }
-    const conversationId = requestedId ?? randomUUID();
-    const { instructions, incoming } = newMessagesOf(request, history.length > 0);
+    const conversationId = named ?? randomUUID();
+    const { instructions, incoming } = newMessagesOf(request.messages, history !== undefined);
     const log = context.log.child({ conversationId });
     const events = runToolLoop({
       messages: [
         { role: 'system', content: settings.systemPrompt },
         ...instructions,
-        ...history,
-        ...incoming,
+        ...completeToolExchanges([...(history ?? []), ...incoming]),
       ],
       model: deps.model,
       tools: deps.tools,
@@ -111,6 +124,8 @@ export function createChatService(deps: {
       toolTimeoutMs: settings.toolTimeoutMs,
       streaming,
       log,
+      ...(request.clientTools === undefined ? {} : { clientTools: request.clientTools }),
+      ...(request.toolChoice === undefined ? {} : { toolChoice: request.toolChoice }),
       ...(context.signal === undefined ? {} : { signal: context.signal }),
       generation: {
         maxTokens: request.maxTokens ?? settings.maxCompletionTokens,
@@ -120,11 +135,12 @@ export function createChatService(deps: {
         ...(deployment === undefined ? {} : { deployment }),
       },
     });
+    if (ref.mode === 'stateless') return { conversationId, events };
     const record = (messages: readonly TurnMessage[]) =>
       toTurnRecord({
         caller: context.caller,
         conversationId,
-        isNew: requestedId === undefined,
+        isNew: history === undefined,
         correlationId: context.correlationId,
         messages,
       });
@@ -139,7 +155,7 @@ export function createChatService(deps: {
       const { conversationId, events } = await start(request, context, false);
       for await (const event of events) {
         if (event.type === 'finish') {
-          const { answer, actions, usage, finishReason, warnings } = event.outcome;
+          const { answer, actions, usage, finishReason, warnings, clientToolCalls } = event.outcome;
           return {
             conversationId,
             intent: answer.intent,
@@ -148,12 +164,14 @@ export function createChatService(deps: {
             usage,
             finishReason,
             warnings,
+            clientToolCalls,
           };
         }
       }
       throw new Error('the chat turn ended without an answer');
     },
     stream: (request, context) => start(request, context, true),
+    deployments: () => deployments,
   };
 }
 

@@ -9,6 +9,8 @@ import {
   emptyUsage,
   type IgnoredParameter,
   mergeIgnored,
+  type ToolCall,
+  type ToolDefinition,
   type Usage,
 } from '../model/chat-model';
 import {
@@ -21,11 +23,12 @@ import type { TurnMessage } from './chat-turn-record';
 import { type FinalAnswer, parseFinalAnswer } from './final-answer';
 import type { ToolRegistry } from './tool-registry';
 import { runToolCall, type ToolOutcome } from './tool-runner';
+import type { ToolChoice } from './turn-request';
 
 export type ChatEvent =
   | { readonly type: 'text-delta'; readonly text: string }
-  | { readonly type: 'tool-call'; readonly tool: string; readonly arguments: unknown }
-  | { readonly type: 'tool-result'; readonly tool: string; readonly result: unknown }
+  | { readonly type: 'tool-call'; readonly id: string; readonly tool: string; readonly arguments: unknown }
+  | { readonly type: 'tool-result'; readonly id: string; readonly tool: string; readonly result: unknown }
   | { readonly type: 'finish'; readonly outcome: TurnOutcome };
 
 export interface TurnOutcome {
@@ -34,15 +37,22 @@ export interface TurnOutcome {
   readonly usage: Usage;
   /** What this turn added after the caller's messages: assistant tool calls, tool results, the answer. */
   readonly newMessages: readonly TurnMessage[];
+  /** How the turn ended: whole, cut short, at the round bound, or with calls of the client's own tools. */
   readonly finishReason: AnswerFinishReason;
   /** The caller's parameters the deployment does not take. */
   readonly warnings: readonly ParameterWarning[];
+  /** Calls of the client's own tools, for the client to run; the turn ends with them. */
+  readonly clientToolCalls: readonly ToolCall[];
 }
 
 export interface ToolLoopInput {
   readonly messages: readonly ChatMessage[];
   readonly model: ChatModel;
   readonly tools: ToolRegistry;
+  /** Tools the client runs: offered with the server's, never run here. */
+  readonly clientTools?: readonly ToolDefinition[];
+  /** For the first model call; later calls are 'auto'. */
+  readonly toolChoice?: ToolChoice;
   readonly maxRounds: number;
   readonly toolTimeoutMs: number;
   readonly streaming: boolean;
@@ -69,21 +79,40 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
   const actions: ToolOutcome[] = [];
   let usage = emptyUsage;
   let ignored: IgnoredParameter[] = [];
-  const request = { tools: input.tools.definitions, toolChoice: 'auto' as const, ...input.generation };
-  const finish = (answer: FinalAnswer, finishReason: AnswerFinishReason): ChatEvent => ({
+  const clientTools = input.clientTools ?? [];
+  const isClientTool = new Set(clientTools.map((tool) => tool.name));
+  const request = { tools: [...input.tools.definitions, ...clientTools], ...input.generation };
+  const finish = (
+    answer: FinalAnswer,
+    finishReason: AnswerFinishReason,
+    clientToolCalls: readonly ToolCall[] = [],
+  ): ChatEvent => ({
     type: 'finish',
-    outcome: { answer, actions, usage, newMessages: added, finishReason, warnings: toWarnings(ignored) },
+    outcome: {
+      answer,
+      actions,
+      usage,
+      newMessages: added,
+      finishReason,
+      warnings: toWarnings(ignored),
+      clientToolCalls,
+    },
   });
 
   for (let round = 1; round <= input.maxRounds; round++) {
+    const call = {
+      ...request,
+      toolChoice: round === 1 ? (input.toolChoice ?? 'auto') : 'auto',
+      messages: transcript,
+    };
     let result: ChatModelResult | undefined;
     if (input.streaming) {
-      for await (const event of input.model.stream({ ...request, messages: transcript }, input.signal)) {
+      for await (const event of input.model.stream(call, input.signal)) {
         if (event.type === 'text-delta') yield event;
         else result = event.result;
       }
     } else {
-      result = await input.model.complete({ ...request, messages: transcript }, input.signal);
+      result = await input.model.complete(call, input.signal);
     }
     if (result === undefined) throw new Error('the model stream ended without a result');
     usage = addUsage(usage, result.usage);
@@ -110,13 +139,30 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
       yield finish(answer, 'stop');
       return;
     }
+    // The client runs its own tools: the turn ends with its calls (a server call in the same round is
+    // not run; the model asks for it again once the client's results are in).
+    const clientToolCalls = result.toolCalls.filter((toolCall) => isClientTool.has(toolCall.name));
+    if (clientToolCalls.length > 0) {
+      added.push({ role: 'assistant', content: result.content, toolCalls: clientToolCalls });
+      yield finish({ intent: 'tool_calls', answerMd: result.content ?? '' }, 'tool_calls', clientToolCalls);
+      return;
+    }
     if (round === input.maxRounds) break;
 
-    const call: ChatMessage = { role: 'assistant', content: result.content, toolCalls: result.toolCalls };
-    transcript.push(call);
-    added.push(call);
+    const assistant: ChatMessage = {
+      role: 'assistant',
+      content: result.content,
+      toolCalls: result.toolCalls,
+    };
+    transcript.push(assistant);
+    added.push(assistant);
     for (const toolCall of result.toolCalls) {
-      yield { type: 'tool-call', tool: toolCall.name, arguments: safeParse(toolCall.arguments) };
+      yield {
+        type: 'tool-call',
+        id: toolCall.id,
+        tool: toolCall.name,
+        arguments: safeParse(toolCall.arguments),
+      };
     }
     const outcomes = await Promise.all(
       result.toolCalls.map((toolCall) =>
@@ -137,7 +183,7 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
       transcript.push(message);
       added.push(message);
       actions.push(outcome);
-      yield { type: 'tool-result', tool: outcome.tool, result: outcome.result };
+      yield { type: 'tool-result', id: toolCallId, tool: outcome.tool, result: outcome.result };
     }
   }
 

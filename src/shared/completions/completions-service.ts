@@ -40,7 +40,7 @@ export interface CompletionsAnswer {
     readonly cached_tokens: number;
   };
   /** `length`: the response was cut short by the token budget. */
-  readonly finishReason: Exclude<AnswerFinishReason, 'tool_limit'>;
+  readonly finishReason: Extract<AnswerFinishReason, 'stop' | 'length'>;
   readonly warnings?: readonly ParameterWarning[];
 }
 

@@ -42,11 +42,13 @@ export const settings = {
   AZURE_OPENAI_TIMEOUT_MS: setting(integer(60_000, 1_000, 600_000), {
     description: 'Timeout of one model request, in ms',
   }),
-  AZURE_OPENAI_MAX_RETRIES: setting(integer(4, 0, 10), {
-    description: 'Retries of one model request on 408/409/429/5xx and connection errors',
+  AZURE_OPENAI_MAX_RETRIES: setting(integer(2, 0, 10), {
+    description:
+      'Retries of one interactive model request (chat, completions) on 408/409/429/5xx and connection errors; batch items never retry in place',
   }),
-  AZURE_OPENAI_MAX_RETRY_WAIT_MS: setting(integer(30_000, 0, 300_000), {
-    description: 'Cap on the total time one request may spend waiting between retries, in ms',
+  AZURE_OPENAI_MAX_RETRY_WAIT_MS: setting(integer(3_000, 0, 300_000), {
+    description:
+      'Cap on the total time one interactive request may spend waiting between retries, in ms: a user sees an outage within seconds, with Retry-After',
   }),
 
   // Chat

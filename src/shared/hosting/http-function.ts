@@ -3,7 +3,7 @@ import type { HttpMethod, HttpResponseInit } from '@azure/functions';
 import type { AppConfig } from '../config/settings';
 import { ensureError } from '../errors';
 import { CORRELATION_HEADER, correlationIdFrom } from '../http/correlation';
-import { toErrorResponse } from '../http/error-response';
+import { type ErrorFormat, toErrorResponse } from '../http/error-response';
 import { createRequestReader } from '../http/read-request';
 import type { RequestSchemas, RouteContract } from '../http/route-contract';
 import type { Caller } from '../identity/caller';
@@ -11,6 +11,7 @@ import { runWithCorrelation } from '../telemetry/correlation';
 import type { HttpFunctionDefinition, HttpHandler, HttpInput, HttpScope } from './function-definition';
 
 const ANONYMOUS: Caller = { userId: 'anonymous' };
+const EXPOSED_HEADERS = 'X-Request-ID, Retry-After, Location, X-Conversation-Id';
 
 interface HttpFunctionSpec<R extends RequestSchemas> extends Omit<RouteContract, 'request'> {
   readonly name: string;
@@ -55,6 +56,7 @@ export function defineHttpFunction<const R extends RequestSchemas = NoRequest>(
 ): HttpFunctionDefinition {
   const { name, route, methods, anonymous = false, authorize, request, handle, ...documented } = spec;
   const schemas: RequestSchemas = request ?? {};
+  const toResponse = spec.errorFormat?.toResponse ?? toErrorResponse;
   return {
     kind: 'http',
     name,
@@ -64,7 +66,15 @@ export function defineHttpFunction<const R extends RequestSchemas = NoRequest>(
     contract: { ...documented, request: schemas },
     createHandler: (services) =>
       wrap(
-        { name, route, anonymous, schemas, handle, ...(authorize === undefined ? {} : { authorize }) },
+        {
+          name,
+          route,
+          anonymous,
+          schemas,
+          handle,
+          toResponse,
+          ...(authorize === undefined ? {} : { authorize }),
+        },
         services,
       ),
   };
@@ -83,7 +93,14 @@ export function defineCatchAllFunction<const R extends RequestSchemas>(
     contract: undefined,
     createHandler: (services) =>
       wrap(
-        { name: spec.name, route: spec.route, anonymous: true, schemas: spec.request, handle: spec.handle },
+        {
+          name: spec.name,
+          route: spec.route,
+          anonymous: true,
+          schemas: spec.request,
+          handle: spec.handle,
+          toResponse: toErrorResponse,
+        },
         services,
       ),
   };
@@ -96,10 +113,11 @@ interface Wrapped<R extends RequestSchemas> {
   readonly authorize?: HttpFunctionSpec<R>['authorize'];
   readonly schemas: RequestSchemas;
   readonly handle: HttpFunctionSpec<R>['handle'];
+  readonly toResponse: ErrorFormat['toResponse'];
 }
 
 function wrap<R extends RequestSchemas>(
-  { name, route, anonymous, authorize, schemas, handle }: Wrapped<R>,
+  { name, route, anonymous, authorize, schemas, handle, toResponse }: Wrapped<R>,
   services: Parameters<HttpFunctionDefinition['createHandler']>[0],
 ): HttpHandler {
   const read = createRequestReader(schemas, services.config);
@@ -128,11 +146,14 @@ function wrap<R extends RequestSchemas>(
         { traceParent: context.traceContext?.traceParent },
       );
     } catch (thrown) {
-      response = toErrorResponse(thrown, correlationId);
+      response = toResponse(thrown, correlationId);
       if (response.status === 500) log.error('unhandled error', { error: ensureError(thrown) });
     }
     const headers = new Headers(response.headers);
     headers.set('X-Request-ID', correlationId);
+    // A single-page app on another origin (the web app on Static Web Apps) may read these: the platform's
+    // CORS setting allows origins but names no exposed headers.
+    headers.set('Access-Control-Expose-Headers', EXPOSED_HEADERS);
     const status = response.status ?? 200;
     log.info('request', {
       method: request.method,

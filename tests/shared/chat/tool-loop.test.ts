@@ -251,3 +251,54 @@ describe('runToolLoop', () => {
     expect(outcome).toMatchObject({ finishReason: 'tool_limit', answer: { intent: 'tool_limit' } });
   });
 });
+
+describe('tools the client runs', () => {
+  const weather = {
+    name: 'get_weather',
+    description: 'The weather',
+    parameters: { type: 'object', properties: { city: { type: 'string' } } },
+  };
+  const clientLoop = (model: ScriptedChatModel, toolChoice?: 'required') =>
+    runToolLoop({
+      messages: [{ role: 'user', content: 'weather in Paris?' }],
+      model,
+      tools,
+      clientTools: [weather],
+      ...(toolChoice === undefined ? {} : { toolChoice }),
+      maxRounds: 5,
+      toolTimeoutMs: 2000,
+      streaming: false,
+      log,
+    });
+
+  it('when the model calls a client tool, then the turn ends with that call for the client, and no server tool runs', async () => {
+    const model = new ScriptedChatModel({
+      toolCalls: [
+        { id: 'c1', name: 'get_weather', arguments: '{"city":"Paris"}' },
+        { id: 's1', name: 'sleep', arguments: '{"ms":1}' },
+      ],
+    });
+    const events = await collect(clientLoop(model));
+    expect(events.map((event) => event.type)).toEqual(['finish']);
+    const outcome = finishOf(events);
+    expect(outcome.finishReason).toBe('tool_calls');
+    expect(outcome.clientToolCalls).toEqual([
+      { id: 'c1', name: 'get_weather', arguments: '{"city":"Paris"}' },
+    ]);
+    expect(outcome.newMessages).toEqual([
+      { role: 'assistant', content: null, toolCalls: outcome.clientToolCalls },
+    ]);
+    // The model was offered the server's tools and the client's.
+    expect(model.requests[0]?.tools?.map((tool) => tool.name)).toEqual(['sleep', 'fail', 'get_weather']);
+  });
+
+  it('when a tool choice is given, then only the first model call gets it', async () => {
+    const model = new ScriptedChatModel(
+      { toolCalls: [{ id: 's1', name: 'sleep', arguments: '{"ms":1}' }] },
+      { content: 'Done' },
+    );
+    const outcome = finishOf(await collect(clientLoop(model, 'required')));
+    expect(outcome.answer.answerMd).toBe('Done');
+    expect(model.requests.map((request) => request.toolChoice)).toEqual(['required', 'auto']);
+  });
+});

@@ -17,6 +17,7 @@ export function request(parts: {
   expected?: readonly number[];
   /** False on anonymous routes, and on paths that may reach another (anonymous) function. */
   identityDecides?: boolean;
+  webApp?: boolean;
 }): HostileRequest {
   const { identity, body } = parts;
   const expected =
@@ -33,6 +34,7 @@ export function request(parts: {
     ...(body === undefined ? {} : { body: body.bytes }),
     ...(body?.chunks === undefined ? {} : { chunks: body.chunks }),
     ...(expected === undefined ? {} : { expected }),
+    ...(parts.webApp === true ? { webApp: true } : {}),
   };
   return Object.assign(summary, { [fc.toStringMethod]: () => describe(summary) });
 }

@@ -21,6 +21,8 @@ export interface HostileRequest {
   readonly chunks?: number;
   /** The statuses the app may answer, when certain; otherwise any status below 500. */
   readonly expected?: readonly number[];
+  /** A path of the web app the local host serves at `/`, not of the API: no envelope, no X-Request-ID. */
+  readonly webApp?: boolean;
 }
 
 /** State the generators may refer to: a user who owns a conversation and a batch job. */

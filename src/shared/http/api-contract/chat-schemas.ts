@@ -19,10 +19,10 @@ export const usageSchema = z
   })
   .meta({ id: 'TokenUsage', description: 'Token counts of every model call of the turn' });
 
-export const finishReasonSchema = z.enum(['stop', 'length', 'tool_limit']).meta({
+export const finishReasonSchema = z.enum(['stop', 'length', 'tool_limit', 'tool_calls']).meta({
   id: 'FinishReason',
   description:
-    'stop: the answer is whole; length: cut short by the token budget (intent "incomplete"); tool_limit: stopped at CHAT_MAX_TOOL_ROUNDS. An answer the output content filter stopped is the error content_filtered instead.',
+    'stop: the answer is whole; length: cut short by the token budget (intent "incomplete"); tool_limit: stopped at CHAT_MAX_TOOL_ROUNDS; tool_calls: ended with calls of tools the client runs itself (the OpenAI-compatible route only). An answer the output content filter stopped is the error content_filtered instead.',
 });
 
 export const warningsSchema = z

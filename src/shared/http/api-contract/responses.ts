@@ -2,10 +2,12 @@ import type { ZodContentObject } from '@asteasolutions/zod-to-openapi';
 import type { z } from 'zod';
 
 import { errorBodySchema } from './error-schemas';
+import { openAIErrorBodySchema } from './openai-response-schemas';
 
 export const JSON_MEDIA_TYPE = 'application/json';
 export const SSE_MEDIA_TYPE = 'text/event-stream';
-export const NDJSON_MEDIA_TYPE = 'application/x-ndjson';
+/** JSON Lines, as the Microsoft AI Chat Protocol's spec names it for streamed answers. */
+export const JSON_LINES_MEDIA_TYPE = 'application/jsonl';
 
 /** Response headers every document names as components. */
 export const headerComponents = {
@@ -42,13 +44,16 @@ export function jsonResponse(description: string, schema: z.ZodType): ApiRespons
   return { description, content: { [JSON_MEDIA_TYPE]: { schema } } };
 }
 
-export function errorResponse(description: string, ...headers: HeaderName[]): ApiResponse {
-  return {
+/** Error responses whose body has this schema (the envelope, or a protocol's own error object). */
+function errorResponseOf(schema: z.ZodType) {
+  return (description: string, ...headers: HeaderName[]): ApiResponse => ({
     description,
-    content: { [JSON_MEDIA_TYPE]: { schema: errorBodySchema } },
+    content: { [JSON_MEDIA_TYPE]: { schema } },
     ...(headers.length === 0 ? {} : { headers: headerRefs(...headers) }),
-  };
+  });
 }
+
+export const errorResponse = errorResponseOf(errorBodySchema);
 
 /** What `readJsonBody` answers for a body it cannot accept. */
 export const bodyErrors = {
@@ -102,4 +107,24 @@ export const chatTurnErrors = {
     'The model is busy or down after the retry budget (model_busy, model_unavailable), or Cosmos DB is unavailable (storage_unavailable)',
     'Retry-After',
   ),
+} as const;
+
+const openAIError = errorResponseOf(openAIErrorBodySchema);
+
+/** What an OpenAI-compatible chat completion may answer besides its 200, each as an OpenAI error object. */
+export const openAIErrorResponses = {
+  400: openAIError(
+    'The body is not valid JSON or breaks the schema (validation_error, param names the field), or the content filter',
+  ),
+  404: openAIError(
+    "`model` is not a deployment of GET /api/openai/v1/models (model_not_found), or X-Conversation-Id names another user's conversation",
+  ),
+  413: openAIError('The body is larger than HTTP_MAX_BODY_BYTES (payload_too_large)'),
+  415: openAIError('The body is not application/json (unsupported_media_type)'),
+  502: openAIError('Azure OpenAI is misconfigured or answered unreadably'),
+  503: openAIError(
+    'The model is busy or down after the retry budget (model_busy, model_unavailable), or Cosmos DB is unavailable',
+    'Retry-After',
+  ),
+  504: openAIError('The model did not answer within AZURE_OPENAI_TIMEOUT_MS'),
 } as const;
