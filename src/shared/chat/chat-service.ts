@@ -9,6 +9,7 @@ import type { ChatMessage, ChatModel, ToolCall, Usage } from '../model/chat-mode
 import type { AnswerFinishReason, ParameterWarning } from './answer-status';
 import { fromStoredMessages, toTurnRecord, type TurnMessage } from './chat-turn-record';
 import { fitHistory } from './history-window';
+import { persisting } from './persist-turn';
 import { completeToolExchanges } from './tool-exchanges';
 import { type ChatEvent, runToolLoop } from './tool-loop';
 import type { ToolRegistry } from './tool-registry';
@@ -173,32 +174,4 @@ export function createChatService(deps: {
     stream: (request, context) => start(request, context, true),
     deployments: () => deployments,
   };
-}
-
-/** Stores the turn when it finishes, or, if it is cut off after producing something, as far as it got. */
-async function* persisting(
-  events: AsyncIterable<ChatEvent>,
-  incoming: readonly ChatMessage[],
-  record: (messages: readonly TurnMessage[]) => ReturnType<typeof toTurnRecord>,
-  persist: (turn: ReturnType<typeof toTurnRecord>) => Promise<unknown>,
-  /** Only a stream has shown the caller part of an answer; a failed JSON turn is simply retried. */
-  keepCutOff: boolean,
-): AsyncGenerator<ChatEvent, void, undefined> {
-  let text = '';
-  let produced = false;
-  let finished = false;
-  try {
-    for await (const event of events) {
-      produced = true;
-      if (event.type === 'text-delta') text += event.text;
-      if (event.type === 'finish') {
-        finished = true;
-        await persist(record([...incoming, ...event.outcome.newMessages]));
-      }
-      yield event;
-    }
-  } finally {
-    if (!finished && produced && keepCutOff)
-      await persist(record([...incoming, { role: 'assistant', content: text, incomplete: true }]));
-  }
 }

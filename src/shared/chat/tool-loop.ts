@@ -22,7 +22,8 @@ import {
 import type { TurnMessage } from './chat-turn-record';
 import { type FinalAnswer, parseFinalAnswer } from './final-answer';
 import type { ToolRegistry } from './tool-registry';
-import { runToolCall, type ToolOutcome } from './tool-runner';
+import { argumentsForDisplay, runToolRound } from './tool-round';
+import type { ToolOutcome } from './tool-runner';
 import type { ToolChoice } from './turn-request';
 
 export type ChatEvent =
@@ -64,8 +65,6 @@ export interface ToolLoopInput {
     'temperature' | 'maxTokens' | 'reasoningEffort' | 'verbosity' | 'deployment'
   >;
 }
-
-const MAX_TOOL_RESULT_CHARS = 16_000;
 
 /**
  * One chat turn: call the model with the tools, run the calls it makes (concurrently, each with a
@@ -161,29 +160,19 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
         type: 'tool-call',
         id: toolCall.id,
         tool: toolCall.name,
-        arguments: safeParse(toolCall.arguments),
+        arguments: argumentsForDisplay(toolCall.arguments),
       };
     }
-    const outcomes = await Promise.all(
-      result.toolCalls.map((toolCall) =>
-        runToolCall(toolCall, input.tools, {
-          timeoutMs: input.toolTimeoutMs,
-          log: input.log,
-          ...(input.signal === undefined ? {} : { signal: input.signal }),
-        }),
-      ),
-    );
-    for (const [index, outcome] of outcomes.entries()) {
-      const toolCallId = result.toolCalls[index]?.id ?? '';
-      const message: ChatMessage = {
-        role: 'tool',
-        toolCallId,
-        content: JSON.stringify(outcome.result).slice(0, MAX_TOOL_RESULT_CHARS),
-      };
+    const ran = await runToolRound(result.toolCalls, input.tools, {
+      timeoutMs: input.toolTimeoutMs,
+      log: input.log,
+      ...(input.signal === undefined ? {} : { signal: input.signal }),
+    });
+    for (const { outcome, message } of ran) {
       transcript.push(message);
       added.push(message);
       actions.push(outcome);
-      yield { type: 'tool-result', id: toolCallId, tool: outcome.tool, result: outcome.result };
+      yield { type: 'tool-result', id: message.toolCallId, tool: outcome.tool, result: outcome.result };
     }
   }
 
@@ -191,12 +180,4 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
   const answerMd = `I could not finish this request within ${input.maxRounds} rounds of tool calls. Please ask again more specifically.`;
   added.push({ role: 'assistant', content: answerMd });
   yield finish({ intent: 'tool_limit', answerMd }, 'tool_limit');
-}
-
-function safeParse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
