@@ -18,7 +18,8 @@ import {
 import { easyAuthHeaders } from '../support/identity';
 import { repoRoot, startTestStack, type TestStack } from '../support/test-stack';
 
-const USER = easyAuthHeaders('openapi-user-1');
+const USER = easyAuthHeaders('openapi-user-1', { roles: ['admin'] });
+const NOT_ADMIN = easyAuthHeaders('openapi-user-2');
 const JSON_BODY = { 'content-type': 'application/json' };
 const EXAMPLE =
   'will a 32-year-old business traveller with seat comfort 4, cleanliness 5, 10 minutes departure delay be satisfied?';
@@ -319,10 +320,29 @@ describe('GET /api/openapi.json', () => {
   describe('real responses of every route conform to it', () => {
     it('GET /api/health: shallow and deep reports', async () => {
       await expectConforming('/api/health', 'GET', send('/api/health'), 200);
-      const deep = await send('/api/health?deep=true');
+      const deep = await send('/api/health?deep=true', asUser());
       expect([200, 503]).toContain(deep.status);
       expect(contract.check('/api/health', 'GET', deep)).toEqual([]);
       expect((bodyOf(deep) as { checks?: object }).checks).toBeDefined();
+    });
+
+    it('GET /api/config/info and deep health: a documented 403 for a caller without the admin role', async () => {
+      const response = await expectConforming(
+        '/api/config/info',
+        'GET',
+        send('/api/config/info', { headers: NOT_ADMIN }),
+        403,
+      );
+      expect(bodyOf(response)).toMatchObject({
+        error: { code: 'forbidden', details: [{ code: 'admin_only' }] },
+      });
+      await expectConforming(
+        '/api/health',
+        'GET',
+        send('/api/health?deep=true', { headers: NOT_ADMIN }),
+        403,
+      );
+      await expectConforming('/api/health', 'GET', send('/api/health?deep=true'), 401);
     });
 
     it('GET /api/config/info: one entry per setting', async () => {

@@ -167,6 +167,8 @@ describe('infra security', () => {
     expect(functionApp.code).toMatch(
       /resource \w+ 'Microsoft\.Web\/sites\/config@[^']+' = if \(authMode == 'easyauth'\)/,
     );
+    // What makes the platform set WEBSITE_AUTH_ENABLED, without which the app refuses easyauth in Azure.
+    expect(propertyPath(auth.body, 'properties', 'platform', 'enabled')).toBe('true');
     const validation = propertyPath(auth.body, 'properties', 'globalValidation') ?? '';
     expect(propertyValue(validation, 'requireAuthentication')).toBe('true');
     expect(propertyValue(validation, 'unauthenticatedClientAction')).toBe("'Return401'");

@@ -32,7 +32,7 @@ export function fakeServices(overrides: Partial<Services> = {}): {
         redact: (text) => text,
         sink: (_level, line) => lines.push(line),
       }),
-    resolveCaller: () => Promise.resolve({ userId: 'test-user' }),
+    resolveCaller: () => Promise.resolve({ userId: 'test-user', roles: [] }),
     sendToQueue: (queue, payload, options) => {
       sent.push({ queue, payload, ...(options?.delayMs === undefined ? {} : { delayMs: options.delayMs }) });
       return Promise.resolve();

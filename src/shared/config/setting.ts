@@ -11,6 +11,8 @@ export interface Setting<S extends z.ZodType = z.ZodType> {
   readonly aliases?: readonly string[];
   /** A secret is never printed: logs redact it, config-info shows only whether it is set. */
   readonly secret?: boolean;
+  /** Not a credential, but not for display either (the system prompt): config-info shows only whether it is set. */
+  readonly private?: boolean;
 }
 
 export function setting<S extends z.ZodType>(schema: S, meta: Omit<Setting<S>, 'schema'>): Setting<S> {
@@ -52,3 +54,22 @@ export const list = () =>
         : value,
     z.array(z.string()).default([]),
   );
+
+/** A text setting with a default. */
+export const textOr = (defaultValue: string) =>
+  z.preprocess(blankToUndefined, z.string().trim().min(1).default(defaultValue));
+
+/** true / false (any case; 1 and 0 too), or undefined when unset: what Azure writes as "True". */
+export const flag = () =>
+  z.preprocess(
+    (value) => {
+      const blank = blankToUndefined(value);
+      if (typeof blank !== 'string') return blank;
+      const lower = blank.trim().toLowerCase();
+      return lower === 'true' || lower === '1' ? true : lower === 'false' || lower === '0' ? false : blank;
+    },
+    z.boolean({ error: 'must be true or false' }).optional(),
+  );
+
+/** Whether config-info may show the value of a setting (neither a secret nor private). */
+export const isShown = (meta: Setting): boolean => meta.secret !== true && meta.private !== true;

@@ -5,11 +5,11 @@ import { CORRELATION_HEADER, correlationIdFrom } from '../http/correlation';
 import { toErrorResponse } from '../http/error-response';
 import { createRequestReader } from '../http/read-request';
 import type { RequestSchemas, RouteContract } from '../http/route-contract';
-import type { Caller } from '../identity/caller';
+import { type Caller, requireAdmin } from '../identity/caller';
 import { runWithCorrelation } from '../telemetry/correlation';
 import type { HttpFunctionDefinition, HttpHandler, HttpInput, HttpScope } from './function-definition';
 
-const ANONYMOUS: Caller = { userId: 'anonymous' };
+const ANONYMOUS: Caller = { userId: 'anonymous', roles: [] };
 
 interface HttpFunctionSpec<R extends RequestSchemas> extends Omit<RouteContract, 'request'> {
   readonly name: string;
@@ -17,6 +17,8 @@ interface HttpFunctionSpec<R extends RequestSchemas> extends Omit<RouteContract,
   readonly methods: readonly HttpMethod[];
   /** No caller identity needed (health, this document). Every other function requires one. */
   readonly anonymous?: boolean;
+  /** Only callers with AUTH_ADMIN_ROLE (config-info); others get 403. */
+  readonly admin?: boolean;
   /** The parts of the request the handler gets, validated first; a part not declared is not read. */
   readonly request?: R;
   readonly handle: (input: HttpInput<R>, scope: HttpScope) => Promise<HttpResponseInit>;
@@ -47,16 +49,18 @@ interface NoRequest {
 export function defineHttpFunction<const R extends RequestSchemas = NoRequest>(
   spec: HttpFunctionSpec<R>,
 ): HttpFunctionDefinition {
-  const { name, route, methods, anonymous = false, request, handle, ...documented } = spec;
+  const { name, route, methods, anonymous = false, admin = false, request, handle, ...documented } = spec;
   const schemas: RequestSchemas = request ?? {};
+  const access = anonymous ? 'anonymous' : admin ? 'admin' : 'caller';
   return {
     kind: 'http',
     name,
     route,
     methods,
     anonymous,
+    admin,
     contract: { ...documented, request: schemas },
-    createHandler: (services) => wrap(name, route, anonymous, schemas, handle, services),
+    createHandler: (services) => wrap(name, route, access, schemas, handle, services),
   };
 }
 
@@ -70,15 +74,17 @@ export function defineCatchAllFunction<const R extends RequestSchemas>(
     route: spec.route,
     methods: spec.methods,
     anonymous: true,
+    admin: false,
     contract: undefined,
-    createHandler: (services) => wrap(spec.name, spec.route, true, spec.request, spec.handle, services),
+    createHandler: (services) =>
+      wrap(spec.name, spec.route, 'anonymous', spec.request, spec.handle, services),
   };
 }
 
 function wrap<R extends RequestSchemas>(
   name: string,
   route: string,
-  anonymous: boolean,
+  access: 'anonymous' | 'caller' | 'admin',
   schemas: RequestSchemas,
   handle: HttpFunctionSpec<R>['handle'],
   services: Parameters<HttpFunctionDefinition['createHandler']>[0],
@@ -94,7 +100,10 @@ function wrap<R extends RequestSchemas>(
       response = await runWithCorrelation(
         correlationId,
         async () => {
-          const caller = anonymous ? ANONYMOUS : await services.resolveCaller(request);
+          const adminRole = services.config.AUTH_ADMIN_ROLE;
+          const caller = access === 'anonymous' ? ANONYMOUS : await services.resolveCaller(request);
+          if (access === 'admin') requireAdmin(caller, adminRole);
+          const admin = async () => requireAdmin(await services.resolveCaller(request), adminRole);
           // The reader parsed each part with the schema the input type is derived from.
           // eslint-disable-next-line @typescript-eslint/consistent-type-assertions
           const input = (await read(request)) as HttpInput<R>;
@@ -103,7 +112,7 @@ function wrap<R extends RequestSchemas>(
             url: request.url,
             accept: request.headers.get('accept') ?? '',
           };
-          return handle(input, { caller, correlationId, log, services, context, request: facts });
+          return handle(input, { caller, admin, correlationId, log, services, context, request: facts });
         },
         { traceParent: context.traceContext?.traceParent },
       );

@@ -108,8 +108,13 @@ function hostileRequestsFor(definition: HttpFunctionDefinition, fixtures: AbuseF
       withPaging,
     );
   }
-  const query = withPaging ? paging : request.query === healthQuery ? healthQueryVariants : anyQuery;
-  return getRoute(path, query, fixtures, definition.anonymous);
+  const isHealth = request.query === healthQuery;
+  const query = withPaging ? paging : isHealth ? healthQueryVariants : anyQuery;
+  return getRoute(path, query, fixtures, {
+    anonymous: definition.anonymous,
+    adminOnly: (search) =>
+      definition.admin || (isHealth && ['true', '1'].includes(new URLSearchParams(search).get('deep') ?? '')),
+  });
 }
 
 const acceptHeader = fc.option(

@@ -8,6 +8,7 @@ import { requestIdHeaders } from './request-schemas';
 import {
   type ApiResponse,
   bodyErrors,
+  forbidden,
   headerComponents,
   headerRefs,
   JSON_MEDIA_TYPE,
@@ -148,7 +149,7 @@ function toRouteConfig(
   if (verb === undefined) throw new Error(`${definition.name}: the method ${method} cannot be documented`);
   const responses: Record<string, ApiResponse> = {
     ...(body === undefined ? {} : bodyErrors),
-    ...(definition.anonymous ? {} : { 401: unauthorized }),
+    ...(definition.anonymous ? {} : { 401: unauthorized, 403: forbidden }),
     ...contract.responses,
     default: otherErrors,
   };

@@ -78,7 +78,13 @@ export const storageErrors = {
   503: errorResponse('Cosmos DB or storage is unavailable; retry shortly', 'Retry-After'),
 } as const;
 
-export const unauthorized = errorResponse('No valid caller for AUTH_MODE (unauthorized)');
+export const unauthorized = errorResponse(
+  'No valid caller for AUTH_MODE (unauthorized); details[0].code says why (missing_token, token_expired, no_expiry, wrong_audience, client_not_allowed, no_user_id, ...)',
+);
+
+export const forbidden = errorResponse(
+  'A valid caller without a scope or role AUTH_JWT_REQUIRED_SCOPES / AUTH_JWT_REQUIRED_ROLES ask for (missing_scope, missing_role), or without AUTH_ADMIN_ROLE on an admin route (admin_only) (forbidden)',
+);
 
 export const otherErrors = errorResponse(
   'Any other failure; 500 is masked as internal_error (the log has the cause)',
