@@ -16,6 +16,8 @@ export interface HttpHostOptions {
   readonly invocationLog: (level: string, line: string) => void;
   /** What this host actually serves (HTTP routes and running queue listeners), for GET /admin/functions. */
   readonly served: () => readonly ServedFunction[];
+  /** The longest stretch the event loop was held, for GET (and DELETE, to reset) /admin/event-loop. */
+  readonly eventLoop?: { read(): unknown; reset(): void };
 }
 
 export interface ServedFunction {
@@ -92,6 +94,14 @@ export function createHttpHost(registrations: readonly Registration[], options: 
       // Like the host's admin API: what this host serves, so tests can compare it with what the app registered.
       outgoing.writeHead(200, { 'Content-Type': 'application/json' });
       outgoing.end(JSON.stringify(options.served()));
+      return;
+    }
+
+    if (url.pathname === '/admin/event-loop' && options.eventLoop !== undefined) {
+      // Local only: lets a test check that no input held the event loop (see busy-probe.ts).
+      if (method === 'DELETE') options.eventLoop.reset();
+      outgoing.writeHead(200, { 'Content-Type': 'application/json' });
+      outgoing.end(JSON.stringify(options.eventLoop.read()));
       return;
     }
 

@@ -10,6 +10,7 @@ import { ConfigError } from '../../src/shared/errors';
 import { lazyCredential } from '../../src/shared/identity/azure-credential';
 import { createQueueServiceClient } from '../../src/shared/queues/queue-service';
 import { devSettings } from '../dev-settings';
+import { startBusyProbe } from './busy-probe';
 import { registrations, setSystemLog } from './functions-core';
 import { readHostConfig } from './host-config';
 import { createHttpHost, httpFunctionsOf, type ServedFunction } from './http-server';
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
   const served: ServedFunction[] = httpFunctionsOf(registrations, hostConfig.routePrefix);
   const server = createHttpHost(registrations, {
     served: () => served,
+    eventLoop: startBusyProbe(),
     routePrefix: hostConfig.routePrefix,
     allowedOrigins: config.CORS_ALLOWED_ORIGINS,
     log: (level, line) => write(level, `[host] ${line}`),

@@ -52,7 +52,7 @@ describe('batch schemas with hostile regular expressions', () => {
   });
   afterAll(() => stack.stop());
 
-  it('when a job validates items against catastrophic patterns, then /api/health keeps answering within 50 ms (plus a busy-machine allowance)', async () => {
+  it('when a job validates items against catastrophic patterns, then the event loop is never held for more than 50 ms and /api/health keeps answering', async () => {
     const schema = {
       type: 'object',
       properties: Object.fromEntries(
@@ -60,17 +60,21 @@ describe('batch schemas with hostile regular expressions', () => {
       ),
       required: CATASTROPHIC.map(({ name }) => name),
     };
+    // A first, harmless job loads what any job needs (the SDKs, ajv, RE2): that one-time cost is not measured.
+    const warmUp = await post(base, { items: ['alpha: "a"'], schema });
+    await waitForJob(base, z.object({ jobId: z.string() }).parse(warmUp.body).jobId, 60_000);
+    await fetch(`${base}/admin/event-loop`, { method: 'DELETE' });
+
     const items = [CATASTROPHIC.map(({ name, value }) => `${name}: "${value}"`).join(', ')];
     const submitted = await post(base, { items, schema });
     expect(submitted.status).toBe(202);
     const { jobId } = z.object({ jobId: z.string() }).parse(submitted.body);
-
     const latencies: number[] = [];
     const done = { value: false };
     const probing = (async () => {
       while (!done.value) {
         const started = performance.now();
-        await fetch(`${base}/api/health`);
+        expect((await fetch(`${base}/api/health`)).status).toBe(200);
         latencies.push(performance.now() - started);
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
@@ -79,8 +83,27 @@ describe('batch schemas with hostile regular expressions', () => {
     done.value = true;
     await probing;
 
-    expect(status.status).toMatch(/^completed/);
+    expect(status).toMatchObject({ status: 'completed_with_errors', failed: 1 });
+    const { body } = await getJson(`${base}/admin/event-loop`);
+    const loop = z.object({ maxBlockedMs: z.number(), ticks: z.number() }).parse(body);
+    expect(loop.ticks).toBeGreaterThan(10);
+    expect(loop.maxBlockedMs).toBeLessThan(50);
+    // Seen from outside the round trips include the machine's load: before RE2 one of them took 3.5 s.
     expect(latencies.length).toBeGreaterThan(5);
-    expect(Math.max(...latencies)).toBeLessThan(50 + 200);
-  }, 90_000);
+    expect(Math.max(...latencies)).toBeLessThan(1_000);
+  }, 120_000);
+
+  it('when a schema holds a pattern RE2 cannot express, then the submission is a 400 naming it', async () => {
+    const { status, body } = await post(base, {
+      items: ['x'],
+      schema: { type: 'object', properties: { twice: { type: 'string', pattern: '^(a+)\\1$' } } },
+    });
+    expect(status).toBe(400);
+    expect(body).toMatchObject({
+      error: {
+        code: 'invalid_schema',
+        details: [{ path: 'schema.properties.twice.pattern', code: 'unsupported_pattern' }],
+      },
+    });
+  });
 });
