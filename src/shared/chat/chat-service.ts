@@ -9,6 +9,8 @@ import type { ChatMessage, ChatModel, Usage } from '../model/chat-model';
 import { type ChatRequest, conversationIdOf } from './chat-request';
 import { fromStoredMessages, toTurnRecord, type TurnMessage } from './chat-turn-record';
 import { fitHistory } from './history-window';
+import { countMessageTokens } from './prompt-tokens';
+import { boundedPrompt, newMessagesOf } from './prompt-window';
 import { type ChatEvent, runToolLoop } from './tool-loop';
 import type { ToolRegistry } from './tool-registry';
 import type { ToolOutcome } from './tool-runner';
@@ -20,6 +22,12 @@ export interface ChatSettings {
   readonly defaultDeployment: string;
   readonly allowedDeployments: readonly string[];
   readonly historyTokenBudget: number;
+  /** CHAT_MAX_PROMPT_TOKENS: most tokens one model call may send. */
+  readonly maxPromptTokens: number;
+  /** CHAT_MAX_COMPLETION_TOKENS: the completion budget when a request sets none, and the cap. */
+  readonly maxCompletionTokens: number;
+  /** CHAT_MAX_TOOL_CALLS_PER_ROUND */
+  readonly maxToolCallsPerRound: number;
 }
 
 export interface ChatAnswer {
@@ -62,6 +70,10 @@ export function createChatService(deps: {
   settings: ChatSettings;
   store: HistoryStore;
   writer: HistoryWriter;
+  /** Refuses a turn before any model call (a quota), knowing its first prompt's tokens. */
+  admit?: (caller: Caller, promptTokens: number) => Promise<void>;
+  /** Told the usage Azure reports for each model call of a turn (the tokens quota). */
+  onUsage?: (caller: Caller, usage: Usage) => void;
 }): ChatService {
   const { settings } = deps;
 
@@ -87,28 +99,38 @@ export function createChatService(deps: {
       history = fitHistory(
         fromStoredMessages(await deps.store.recentMessages(userId, requestedId, RECENT_MESSAGES)),
         settings.historyTokenBudget,
+        countMessageTokens,
       );
     }
     const conversationId = requestedId ?? randomUUID();
     const { instructions, incoming } = newMessagesOf(request, history.length > 0);
+    const fixed: ChatMessage[] = [{ role: 'system', content: settings.systemPrompt }, ...instructions];
+    const window = await boundedPrompt(
+      fixed,
+      history,
+      incoming,
+      deps.tools.definitions,
+      settings.maxPromptTokens,
+    );
+    await deps.admit?.(context.caller, window.tokens);
     const log = context.log.child({ conversationId });
     const events = runToolLoop({
-      messages: [
-        { role: 'system', content: settings.systemPrompt },
-        ...instructions,
-        ...history,
-        ...incoming,
-      ],
+      messages: window.messages,
       model: deps.model,
       tools: deps.tools,
       maxRounds: settings.maxRounds,
+      maxToolCallsPerRound: settings.maxToolCallsPerRound,
+      prompt: { tokens: window.tokens, maxTokens: settings.maxPromptTokens, count: countMessageTokens },
       toolTimeoutMs: settings.toolTimeoutMs,
       streaming,
       log,
       ...(context.signal === undefined ? {} : { signal: context.signal }),
       ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-      ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),
+      maxTokens: Math.min(request.maxTokens ?? settings.maxCompletionTokens, settings.maxCompletionTokens),
       ...(deployment === undefined ? {} : { deployment }),
+      ...(deps.onUsage === undefined
+        ? {}
+        : { onUsage: (usage: Usage) => deps.onUsage?.(context.caller, usage) }),
     });
     const record = (messages: readonly TurnMessage[]) =>
       toTurnRecord({
@@ -136,33 +158,6 @@ export function createChatService(deps: {
       throw new Error('the chat turn ended without an answer');
     },
     stream: (request, context) => start(request, context, true),
-  };
-}
-
-/**
- * The caller's new messages. Continuing a stored conversation, only what follows the last assistant message
- * of `messages` is new (AI Chat Protocol clients resend the whole conversation); the stored history stands
- * for the rest. System messages from the caller are instructions for this turn and are not stored.
- */
-function newMessagesOf(
-  request: ChatRequest,
-  continuing: boolean,
-): { instructions: ChatMessage[]; incoming: ChatMessage[] } {
-  if (request.messages === undefined)
-    return { instructions: [], incoming: [{ role: 'user', content: request.message ?? '' }] };
-  const instructions: ChatMessage[] = request.messages
-    .filter((message) => message.role === 'system')
-    .map((message) => ({ role: 'system', content: message.content }));
-  const rest = request.messages.filter((message) => message.role !== 'system');
-  const lastAssistant = rest.map((message) => message.role).lastIndexOf('assistant');
-  const fresh = continuing ? rest.slice(lastAssistant + 1) : rest;
-  return {
-    instructions,
-    incoming: fresh.map((message): ChatMessage =>
-      message.role === 'assistant'
-        ? { role: 'assistant', content: message.content }
-        : { role: 'user', content: message.content },
-    ),
   };
 }
 

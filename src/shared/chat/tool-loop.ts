@@ -5,6 +5,7 @@ import {
   type ChatModel,
   type ChatModelResult,
   emptyUsage,
+  type ToolCall,
   type Usage,
 } from '../model/chat-model';
 import { type FinalAnswer, parseFinalAnswer } from './final-answer';
@@ -30,6 +31,16 @@ export interface ToolLoopInput {
   readonly model: ChatModel;
   readonly tools: ToolRegistry;
   readonly maxRounds: number;
+  /** Tool calls run per round; the model is told the others were not run. */
+  readonly maxToolCallsPerRound: number;
+  /** The first prompt's tokens and the most any model call may send: a round past it is not made. */
+  readonly prompt?: {
+    readonly tokens: number;
+    readonly maxTokens: number;
+    count(message: ChatMessage): number;
+  };
+  /** The usage of each model call, as it comes (a turn cut off later still counts what it spent). */
+  readonly onUsage?: (usage: Usage) => void;
   readonly toolTimeoutMs: number;
   readonly streaming: boolean;
   readonly log: Logger;
@@ -59,7 +70,22 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
     ...(input.deployment === undefined ? {} : { deployment: input.deployment }),
   };
 
+  let promptTokens = input.prompt?.tokens ?? 0;
   for (let round = 1; round <= input.maxRounds; round++) {
+    if (input.prompt !== undefined && round > 1 && promptTokens > input.prompt.maxTokens) {
+      input.log.warn('prompt limit reached', {
+        round,
+        promptTokens,
+        maxPromptTokens: input.prompt.maxTokens,
+      });
+      const answerMd = `I could not finish this request: the tool results grew past the prompt limit of ${input.prompt.maxTokens} tokens. Please ask for less at once.`;
+      added.push({ role: 'assistant', content: answerMd });
+      yield {
+        type: 'finish',
+        outcome: { answer: { intent: 'prompt_limit', answerMd }, actions, usage, newMessages: added },
+      };
+      return;
+    }
     let result: ChatModelResult | undefined;
     if (input.streaming) {
       for await (const event of input.model.stream({ ...request, messages: transcript }, input.signal)) {
@@ -71,6 +97,7 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
     }
     if (result === undefined) throw new Error('the model stream ended without a result');
     usage = addUsage(usage, result.usage);
+    input.onUsage?.(result.usage);
 
     if (result.toolCalls.length === 0) {
       const answer = parseFinalAnswer(result.content);
@@ -83,16 +110,25 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
     const call: ChatMessage = { role: 'assistant', content: result.content, toolCalls: result.toolCalls };
     transcript.push(call);
     added.push(call);
+    promptTokens += input.prompt?.count(call) ?? 0;
     for (const toolCall of result.toolCalls) {
       yield { type: 'tool-call', tool: toolCall.name, arguments: safeParse(toolCall.arguments) };
     }
+    const limit = input.maxToolCallsPerRound;
+    if (result.toolCalls.length > limit)
+      input.log.warn('tool calls over the per-round limit not run', {
+        calls: result.toolCalls.length,
+        limit,
+      });
     const outcomes = await Promise.all(
-      result.toolCalls.map((toolCall) =>
-        runToolCall(toolCall, input.tools, {
-          timeoutMs: input.toolTimeoutMs,
-          log: input.log,
-          ...(input.signal === undefined ? {} : { signal: input.signal }),
-        }),
+      result.toolCalls.map((toolCall, index) =>
+        index < limit
+          ? runToolCall(toolCall, input.tools, {
+              timeoutMs: input.toolTimeoutMs,
+              log: input.log,
+              ...(input.signal === undefined ? {} : { signal: input.signal }),
+            })
+          : Promise.resolve(notRun(toolCall, limit)),
       ),
     );
     for (const [index, outcome] of outcomes.entries()) {
@@ -104,8 +140,9 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
       };
       transcript.push(message);
       added.push(message);
+      promptTokens += input.prompt?.count(message) ?? 0;
       actions.push(outcome);
-      yield { type: 'tool-result', tool: outcome.tool, result: outcome.result };
+      yield { type: 'tool-result', tool: outcome.tool, result: outcome.shown };
     }
   }
 
@@ -116,6 +153,15 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
     type: 'finish',
     outcome: { answer: { intent: 'tool_limit', answerMd }, actions, usage, newMessages: added },
   };
+}
+
+/** A call over CHAT_MAX_TOOL_CALLS_PER_ROUND: not run, and the model is told so (every call needs an answer). */
+function notRun(call: ToolCall, limit: number): ToolOutcome {
+  const result = {
+    error: 'tool_call_limit',
+    message: `Not run: at most ${limit} tool calls are run per round. Call fewer tools at once, or continue in the next round.`,
+  };
+  return { tool: call.name, arguments: safeParse(call.arguments), result, shown: result };
 }
 
 function safeParse(text: string): unknown {

@@ -34,7 +34,7 @@ export interface CompletionsAnswer {
 const SYSTEM = 'You are a helpful assistant. Answer clearly and concisely.';
 
 /** Completions: one prompt, one answer, with the character and token counts of both. */
-export function createCompletionsService(model: ChatModel) {
+export function createCompletionsService(model: ChatModel, settings: { maxCompletionTokens: number }) {
   return {
     async complete(request: CompletionsRequest, signal?: AbortSignal): Promise<CompletionsAnswer> {
       const result = await model.complete(
@@ -44,7 +44,11 @@ export function createCompletionsService(model: ChatModel) {
             { role: 'user', content: request.prompt },
           ],
           ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-          ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),
+          // CHAT_MAX_COMPLETION_TOKENS: the budget when none is asked for, and the cap when one is.
+          maxTokens: Math.min(
+            request.maxTokens ?? settings.maxCompletionTokens,
+            settings.maxCompletionTokens,
+          ),
         },
         signal,
       );

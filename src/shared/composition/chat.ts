@@ -53,8 +53,13 @@ export function createChat(
         defaultDeployment: models.deployment,
         allowedDeployments: config.AZURE_OPENAI_ALLOWED_DEPLOYMENTS,
         historyTokenBudget: config.CHAT_HISTORY_TOKEN_BUDGET,
+        maxPromptTokens: config.CHAT_MAX_PROMPT_TOKENS,
+        maxCompletionTokens: config.CHAT_MAX_COMPLETION_TOKENS,
+        maxToolCallsPerRound: config.CHAT_MAX_TOOL_CALLS_PER_ROUND,
       },
     }),
-    completions: createCompletionsService(models.chat),
+    completions: createCompletionsService(models.chat, {
+      maxCompletionTokens: config.CHAT_MAX_COMPLETION_TOKENS,
+    }),
   };
 }

@@ -58,7 +58,18 @@ export const settings = {
   }),
   CHAT_SYSTEM_PROMPT_FILE: setting(text(), { description: 'Path of a file holding the system prompt' }),
   CHAT_HISTORY_TOKEN_BUDGET: setting(integer(6_000, 100, 1_000_000), {
-    description: 'Approximate token budget of the history sent to the model',
+    description: 'Token budget of the stored history sent to the model with a turn',
+  }),
+  CHAT_MAX_PROMPT_TOKENS: setting(integer(16_000, 256, 1_000_000), {
+    description:
+      'Most tokens one model call of a chat turn may send (system prompt, tools, history and messages); over it: 400 prompt_too_long, unless dropping older history brings it under',
+  }),
+  CHAT_MAX_COMPLETION_TOKENS: setting(integer(2_048, 16, 128_000), {
+    description:
+      'Completion token budget of a model call when the request sets no maxTokens, and the cap of a maxTokens it sets',
+  }),
+  CHAT_MAX_TOOL_CALLS_PER_ROUND: setting(integer(8, 1, 128), {
+    description: 'Tool calls run per model round; the model is told that calls beyond it were not run',
   }),
 
   // Azure ML scoring (predict_customer)

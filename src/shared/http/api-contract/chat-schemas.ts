@@ -21,7 +21,7 @@ export const sessionStateSchema = z
 
 const intentSchema = z
   .string()
-  .meta({ description: 'The answer\'s intent: the model\'s own, "answer", or "tool_limit"' });
+  .meta({ description: 'The answer\'s intent: the model\'s own, "answer", "tool_limit" or "prompt_limit"' });
 
 /** POST /api/chat as JSON: `intent`, `answer_md`, `actions_result`, and the AI Chat Protocol's fields, in one body. */
 export const chatResponseSchema = z

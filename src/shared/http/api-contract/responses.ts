@@ -62,7 +62,7 @@ export const bodyErrors = {
 /** What a route that calls Azure OpenAI adds (model-errors.ts). */
 export const modelErrors = {
   400: errorResponse(
-    'The body is not valid JSON (invalid_json) or breaks the schema (validation_error), a model not in AZURE_OPENAI_ALLOWED_DEPLOYMENTS (model_not_allowed), or the content filter (content_filter)',
+    'The body is not valid JSON (invalid_json) or breaks the schema (validation_error), a model not in AZURE_OPENAI_ALLOWED_DEPLOYMENTS (model_not_allowed), the content filter (content_filter), or a prompt over CHAT_MAX_PROMPT_TOKENS (prompt_too_long)',
   ),
   502: errorResponse(
     'Azure OpenAI is misconfigured or answered unreadably (model_auth_failed, model_forbidden, model_deployment_not_found, ...)',
