@@ -100,6 +100,24 @@ resource batch 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@20
   }
 }
 
+// Per-user quota counters (QUOTA_*): one document per user, quota and window, grown with atomic patch
+// incr. Each counter carries a ttl a day past its window, so time-to-live is on without a default.
+resource quotas 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
+  parent: database
+  name: 'quotas'
+  properties: {
+    resource: {
+      id: 'quotas'
+      partitionKey: {
+        paths: ['/userId']
+        kind: 'Hash'
+        version: 2
+      }
+      defaultTtl: -1
+    }
+  }
+}
+
 // One at a time: concurrent SQL role assignments on one account conflict.
 @batchSize(1)
 resource dataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-11-15' = [for principalId in principalIds: {

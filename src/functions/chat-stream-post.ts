@@ -1,6 +1,6 @@
 import { defineHttpFunction } from '../shared/hosting/http-function';
 import { chatRequestBody } from '../shared/http/api-contract/request-schemas';
-import { chatTurnErrors, NDJSON_MEDIA_TYPE } from '../shared/http/api-contract/responses';
+import { chatTurnErrors, NDJSON_MEDIA_TYPE, quotaErrors } from '../shared/http/api-contract/responses';
 import { chatProtocolLineSchema } from '../shared/http/api-contract/stream-schemas';
 import { streamChatTurn } from '../shared/http/stream-chat-turn';
 import { toChatProtocolLines } from '../shared/http/stream-protocols';
@@ -15,6 +15,7 @@ export const chatStreamPost = defineHttpFunction({
   description:
     'Each line of the application/x-ndjson body is one ChatProtocolLine ending in "\\n": text deltas, tool activity in `context`, and a `done` context (or an error line) last.',
   request: { body: chatRequestBody },
+  quota: 'requests_per_minute',
   responses: {
     200: {
       description:
@@ -22,6 +23,7 @@ export const chatStreamPost = defineHttpFunction({
       content: { [NDJSON_MEDIA_TYPE]: { schema: chatProtocolLineSchema } },
     },
     ...chatTurnErrors,
+    ...quotaErrors,
   },
   handle: ({ body }, { services, log, caller, correlationId }) =>
     streamChatTurn(

@@ -14,6 +14,7 @@ import { conversationsGet } from './conversations-get';
 import { conversationsList } from './conversations-list';
 import { healthGet } from './health-get';
 import { historyWritesQueue } from './history-writes-queue';
+import { meUsageGet } from './me-usage-get';
 import { createNotFoundFunction } from './not-found';
 import { createOpenApiFunction } from './openapi-get';
 
@@ -27,6 +28,7 @@ export const functionDefinitions: readonly FunctionDefinition[] = [
   conversationsList,
   conversationsGet,
   conversationsDelete,
+  meUsageGet,
   historyWritesQueue,
   batchJobsPost,
   batchJobsGet,

@@ -88,9 +88,21 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
     }
     let result: ChatModelResult | undefined;
     if (input.streaming) {
-      for await (const event of input.model.stream({ ...request, messages: transcript }, input.signal)) {
-        if (event.type === 'text-delta') yield event;
-        else result = event.result;
+      let streamed = '';
+      try {
+        for await (const event of input.model.stream({ ...request, messages: transcript }, input.signal)) {
+          if (event.type === 'text-delta') {
+            streamed += event.text;
+            yield event;
+          } else result = event.result;
+        }
+      } finally {
+        // A caller who goes away mid-answer has still spent the prompt and what was streamed (Azure sends
+        // no usage then): count an estimate, so disconnecting is no way around the tokens quota.
+        if (result === undefined && input.signal?.aborted === true) {
+          const completionTokens = Math.ceil(streamed.length / 4);
+          input.onUsage?.({ promptTokens, completionTokens, totalTokens: promptTokens + completionTokens });
+        }
       }
     } else {
       result = await input.model.complete({ ...request, messages: transcript }, input.signal);

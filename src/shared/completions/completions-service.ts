@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-import type { ChatModel } from '../model/chat-model';
+import { countPromptTokens } from '../chat/prompt-tokens';
+import type { Caller } from '../identity/caller';
+import type { ChatMessage, ChatModel, Usage } from '../model/chat-model';
 
 export const PROMPT_MAX_CHARS = 4000;
 
@@ -34,15 +36,30 @@ export interface CompletionsAnswer {
 const SYSTEM = 'You are a helpful assistant. Answer clearly and concisely.';
 
 /** Completions: one prompt, one answer, with the character and token counts of both. */
-export function createCompletionsService(model: ChatModel, settings: { maxCompletionTokens: number }) {
+export function createCompletionsService(
+  model: ChatModel,
+  settings: {
+    maxCompletionTokens: number;
+    /** Refuses a prompt before the model call (the tokens quota), knowing its tokens. */
+    admit?: (caller: Caller, promptTokens: number) => Promise<void>;
+    /** Told the usage Azure reports. */
+    onUsage?: (caller: Caller, usage: Usage) => void;
+  },
+) {
   return {
-    async complete(request: CompletionsRequest, signal?: AbortSignal): Promise<CompletionsAnswer> {
+    async complete(
+      caller: Caller,
+      request: CompletionsRequest,
+      signal?: AbortSignal,
+    ): Promise<CompletionsAnswer> {
+      const messages: ChatMessage[] = [
+        { role: 'system', content: SYSTEM },
+        { role: 'user', content: request.prompt },
+      ];
+      await settings.admit?.(caller, await countPromptTokens(messages, []));
       const result = await model.complete(
         {
-          messages: [
-            { role: 'system', content: SYSTEM },
-            { role: 'user', content: request.prompt },
-          ],
+          messages,
           ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
           // CHAT_MAX_COMPLETION_TOKENS: the budget when none is asked for, and the cap when one is.
           maxTokens: Math.min(
@@ -52,6 +69,7 @@ export function createCompletionsService(model: ChatModel, settings: { maxComple
         },
         signal,
       );
+      settings.onUsage?.(caller, result.usage);
       const response = result.content ?? '';
       return {
         response,

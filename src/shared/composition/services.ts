@@ -13,6 +13,7 @@ import type { CallerResolver } from '../identity/caller';
 import { createCallerResolver } from '../identity/caller-resolver';
 import type { Logger } from '../logging/logger';
 import type { SendToQueue } from '../queues/queue-sender';
+import type { QuotaMeter } from '../quota/quota-meter';
 import { createBatch } from './batch';
 import { createChat, createTools } from './chat';
 import { createHealth } from './health';
@@ -20,6 +21,7 @@ import { createHistory } from './history';
 import { lazy } from './lazy';
 import { createModels } from './model';
 import { createPlatform } from './platform';
+import { createQuotas } from './quota';
 import { createStorage } from './storage';
 
 /** What the triggers use, and nothing else. The function wrappers hand it to each handler. */
@@ -37,6 +39,8 @@ export interface Services {
   readonly history: Pick<HistoryStore, 'appendTurn'>;
   readonly batch: BatchService;
   readonly batchItems: BatchItemsWorker;
+  /** The caller's quotas: counted by the wrappers of metered routes and by the services, read by me/usage. */
+  readonly quotas: QuotaMeter;
   /** Puts a message on a queue; the queue functions move what can never succeed to `<queue>-poison` with it. */
   readonly sendToQueue: SendToQueue;
 }
@@ -59,8 +63,9 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
   const models = lazy(() => createModels(platform));
   const history = lazy(() => createHistory(platform, storage));
   const tools = createTools(platform);
-  const chat = lazy(() => createChat(platform, tools, models(), history()));
-  const batch = lazy(() => createBatch(platform, storage, models(), history()));
+  const quotas = lazy(() => createQuotas(platform, storage));
+  const chat = lazy(() => createChat(platform, tools, models(), history(), quotas()));
+  const batch = lazy(() => createBatch(platform, storage, models(), history(), quotas()));
   const health = lazy(() => createHealth(platform, storage, models));
   const resolveCaller = createCallerResolver(config);
   return {
@@ -89,6 +94,9 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
     },
     get batchItems() {
       return batch().batchItems;
+    },
+    get quotas() {
+      return quotas();
     },
   };
 }

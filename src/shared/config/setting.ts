@@ -73,3 +73,28 @@ export const flag = () =>
 
 /** Whether config-info may show the value of a setting (neither a secret nor private). */
 export const isShown = (meta: Setting): boolean => meta.secret !== true && meta.private !== true;
+
+/** `name=value` pairs, comma-separated, each name one of `names` and each value a whole number. */
+export const namedLimits = <const N extends string>(names: readonly N[]) =>
+  z.preprocess(
+    (value) => {
+      const blank = blankToUndefined(value);
+      if (typeof blank !== 'string') return blank;
+      return Object.fromEntries(
+        blank
+          .split(',')
+          .map((pair) => pair.trim())
+          .filter((pair) => pair !== '')
+          .map((pair) => {
+            const [name = '', limit = ''] = pair.split('=').map((part) => part.trim());
+            return [name, limit];
+          }),
+      );
+    },
+    z
+      .partialRecord(
+        z.enum(names, { error: `each name must be one of ${names.join(', ')}` }),
+        z.coerce.number({ error: 'each value must be a number' }).int().min(0),
+      )
+      .default({}),
+  );

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { flag, integer, list, oneOf, setting, text, textOr, url } from './setting';
+import { flag, integer, list, namedLimits, oneOf, setting, text, textOr, url } from './setting';
 
 /**
  * Every setting the app reads, in one table. Adding a setting means adding a line here;
@@ -180,6 +180,29 @@ export const settings = {
     description:
       'Authorization=AAD;ClientId=<identity client id>: Entra authentication for Application Insights',
   }),
+
+  // Per-user quotas (0 = off)
+  QUOTA_REQUESTS_PER_MINUTE: setting(integer(60, 0, 1_000_000), {
+    description: 'Chat and completions requests per user per minute (0: no limit)',
+  }),
+  QUOTA_TOKENS_PER_DAY: setting(integer(200_000, 0, 10_000_000_000), {
+    description:
+      'Model tokens (prompt + completion, as Azure reports them) of chat and completions per user per UTC day (0: no limit)',
+  }),
+  QUOTA_BATCH_ITEMS_PER_DAY: setting(integer(10_000, 0, 100_000_000), {
+    description:
+      'Batch items a user may submit per UTC day; a larger submission is refused whole (0: no limit)',
+  }),
+  QUOTA_CONCURRENT_BATCH_JOBS: setting(integer(2, 0, 10_000), {
+    description: 'Batch jobs of one user running at once (0: no limit)',
+  }),
+  QUOTA_ADMIN_LIMITS: setting(
+    namedLimits(['requests_per_minute', 'tokens_per_day', 'batch_items_per_day', 'concurrent_batch_jobs']),
+    {
+      description:
+        'Other limits for callers with AUTH_ADMIN_ROLE, e.g. "requests_per_minute=600,tokens_per_day=0" (0: no limit; a quota not named keeps its setting)',
+    },
+  ),
 
   // Batch jobs
   BATCH_MAX_ITEMS: setting(integer(10_000, 1, 100_000), { description: 'Most items one batch job may hold' }),

@@ -6,6 +6,7 @@ import { toErrorResponse } from '../http/error-response';
 import { createRequestReader } from '../http/read-request';
 import type { RequestSchemas, RouteContract } from '../http/route-contract';
 import { type Caller, requireAdmin } from '../identity/caller';
+import type { WindowQuotaName } from '../quota/quotas';
 import { runWithCorrelation } from '../telemetry/correlation';
 import type { HttpFunctionDefinition, HttpHandler, HttpInput, HttpScope } from './function-definition';
 
@@ -19,6 +20,8 @@ interface HttpFunctionSpec<R extends RequestSchemas> extends Omit<RouteContract,
   readonly anonymous?: boolean;
   /** Only callers with AUTH_ADMIN_ROLE (config-info); others get 403. */
   readonly admin?: boolean;
+  /** Each valid request counts one against this per-user quota (429 when it is used up). */
+  readonly quota?: WindowQuotaName;
   /** The parts of the request the handler gets, validated first; a part not declared is not read. */
   readonly request?: R;
   readonly handle: (input: HttpInput<R>, scope: HttpScope) => Promise<HttpResponseInit>;
@@ -49,7 +52,17 @@ interface NoRequest {
 export function defineHttpFunction<const R extends RequestSchemas = NoRequest>(
   spec: HttpFunctionSpec<R>,
 ): HttpFunctionDefinition {
-  const { name, route, methods, anonymous = false, admin = false, request, handle, ...documented } = spec;
+  const {
+    name,
+    route,
+    methods,
+    anonymous = false,
+    admin = false,
+    quota,
+    request,
+    handle,
+    ...documented
+  } = spec;
   const schemas: RequestSchemas = request ?? {};
   const access = anonymous ? 'anonymous' : admin ? 'admin' : 'caller';
   return {
@@ -60,7 +73,7 @@ export function defineHttpFunction<const R extends RequestSchemas = NoRequest>(
     anonymous,
     admin,
     contract: { ...documented, request: schemas },
-    createHandler: (services) => wrap(name, route, access, schemas, handle, services),
+    createHandler: (services) => wrap(name, route, { access, quota }, schemas, handle, services),
   };
 }
 
@@ -77,14 +90,14 @@ export function defineCatchAllFunction<const R extends RequestSchemas>(
     admin: false,
     contract: undefined,
     createHandler: (services) =>
-      wrap(spec.name, spec.route, 'anonymous', spec.request, spec.handle, services),
+      wrap(spec.name, spec.route, { access: 'anonymous' }, spec.request, spec.handle, services),
   };
 }
 
 function wrap<R extends RequestSchemas>(
   name: string,
   route: string,
-  access: 'anonymous' | 'caller' | 'admin',
+  { access, quota }: { access: 'anonymous' | 'caller' | 'admin'; quota?: WindowQuotaName | undefined },
   schemas: RequestSchemas,
   handle: HttpFunctionSpec<R>['handle'],
   services: Parameters<HttpFunctionDefinition['createHandler']>[0],
@@ -107,6 +120,8 @@ function wrap<R extends RequestSchemas>(
           // The reader parsed each part with the schema the input type is derived from.
           // eslint-disable-next-line @typescript-eslint/consistent-type-assertions
           const input = (await read(request)) as HttpInput<R>;
+          // Counted once the request is valid: a malformed one costs the caller nothing.
+          if (quota !== undefined) await services.quotas.consume(caller, quota, 1);
           const facts = {
             method: request.method,
             url: request.url,

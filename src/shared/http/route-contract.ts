@@ -26,7 +26,7 @@ export interface RequestSchemas {
  * X-Request-ID header, the body errors and the `default` error are added to every operation.
  */
 export interface RouteContract {
-  readonly tag: 'chat' | 'conversations' | 'batch' | 'operations';
+  readonly tag: 'chat' | 'conversations' | 'batch' | 'usage' | 'operations';
   readonly summary: string;
   readonly description?: string;
   readonly request: RequestSchemas;

@@ -78,9 +78,10 @@ function hostileRequestsFor(definition: HttpFunctionDefinition, fixtures: AbuseF
   const { request, responses } = contract;
   const method = definition.methods[0] ?? 'GET';
   const path = toOpenApiPath(definition.route);
+  // A route that counts against a quota may answer 429 to a valid request once the caller used it up.
   const successes = Object.keys(responses)
     .map(Number)
-    .filter((status) => (status >= 200 && status < 300) || status === 409);
+    .filter((status) => (status >= 200 && status < 300) || status === 409 || status === 429);
   if (request.body !== undefined) {
     const body = bodySchemaOf(request.body, limits);
     const route: BodyRoute = {

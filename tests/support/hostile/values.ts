@@ -6,6 +6,8 @@ export const ABUSE_LIMITS = {
   BATCH_MAX_BODY_BYTES: 131_072,
   BATCH_MAX_ITEMS: 20,
   CHAT_MAX_MESSAGE_CHARS: 8_000,
+  // Low enough that the owner runs into it: 429 answers are fuzzed too.
+  QUOTA_REQUESTS_PER_MINUTE: 20,
 } as const;
 
 export interface HostileRequest {

@@ -69,6 +69,7 @@ const TAGS = [
   { name: 'chat', description: 'Chat turns with tools, plain completions, streaming' },
   { name: 'conversations', description: "The caller's stored conversations" },
   { name: 'batch', description: 'Queue-driven batch extraction jobs' },
+  { name: 'usage', description: "The caller's per-user quotas" },
   { name: 'operations', description: 'Health, configuration and this document' },
 ];
 
