@@ -219,4 +219,30 @@ describe('runToolLoop', () => {
     const outcome = finishOf(await collect(loop(model)));
     expect(outcome.newMessages.map((message) => message.role)).toEqual(['assistant', 'tool', 'assistant']);
   });
+
+  it('when the caller goes away in the middle of a streamed answer, then the prompt and what was streamed still count', async () => {
+    const controller = new AbortController();
+    const usages: { totalTokens: number }[] = [];
+    const events = runToolLoop({
+      messages: [{ role: 'user', content: 'go' }],
+      model: new ScriptedChatModel({ content: 'one two three four five six' }),
+      tools,
+      maxRounds: 5,
+      maxToolCallsPerRound: 8,
+      prompt: { tokens: 1_000, maxTokens: 10_000, count: () => 0 },
+      toolTimeoutMs: 2_000,
+      streaming: true,
+      log,
+      signal: controller.signal,
+      onUsage: (usage) => usages.push(usage),
+    });
+    for await (const event of events) {
+      if (event.type === 'text-delta') {
+        controller.abort();
+        break;
+      }
+    }
+    expect(usages).toHaveLength(1);
+    expect(usages[0]?.totalTokens).toBeGreaterThan(1_000);
+  });
 });
