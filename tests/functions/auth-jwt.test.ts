@@ -64,7 +64,7 @@ describe('AUTH_MODE=jwt with a local key pair and JWKS', () => {
       AUTH_JWT_JWKS_URI: jwksUri,
     };
     stack = await startTestStack();
-    base = (await stack.startHost(settings)).url;
+    base = (await stack.startHost({ ...settings, QUOTA_REQUESTS_PER_MINUTE: '3' })).url;
     strict = (
       await stack.startAnotherHost({
         ...settings,
@@ -218,5 +218,19 @@ describe('AUTH_MODE=jwt with a local key pair and JWKS', () => {
     expect(status).toBe(503);
     expect(body).toMatchObject({ error: { code: 'identity_unavailable' } });
     await host.stop();
+  });
+
+  it('when a jwt user goes over the per-minute quota, then they get 429 and another user is served', async () => {
+    if (new Date().getUTCSeconds() > 45) await new Promise((resolve) => setTimeout(resolve, 16_000));
+    const chat = async (user: string) =>
+      getJson(`${base}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...as(await token({ sub: user })) },
+        body: JSON.stringify({ message: 'hello' }),
+      });
+    const statuses = [];
+    for (let index = 0; index < 4; index++) statuses.push((await chat('quota-jwt-user')).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect((await chat('another-jwt-user')).status).toBe(200);
   });
 });

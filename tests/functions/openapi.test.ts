@@ -345,6 +345,17 @@ describe('GET /api/openapi.json', () => {
       await expectConforming('/api/health', 'GET', send('/api/health?deep=true'), 401);
     });
 
+    it("GET /api/me/usage: the caller's quotas", async () => {
+      const response = await expectConforming('/api/me/usage', 'GET', send('/api/me/usage', asUser()), 200);
+      expect(bodyOf(response)).toMatchObject({
+        userId: 'openapi-user-1',
+        admin: true,
+        quotas: expect.arrayContaining([
+          expect.objectContaining({ name: 'requests_per_minute', window: 'minute' }),
+        ]),
+      });
+    });
+
     it('GET /api/config/info: one entry per setting', async () => {
       const response = await expectConforming(
         '/api/config/info',
