@@ -74,6 +74,15 @@ describe('per-user quotas through two local hosts sharing the Cosmos counters', 
     expect(status).toBe(200);
     return Object.fromEntries(usageSchema.parse(body).quotas.map((quota) => [quota.name, quota]));
   };
+  /** Waits until every item of the job a 202 answered has an outcome. */
+  const untilDone = async (accepted: unknown, user: Record<string, string>) => {
+    const { jobId } = z.object({ jobId: z.string() }).parse(accepted);
+    const pending = async () =>
+      z
+        .object({ pending: z.number() })
+        .parse((await getJson(`${first}/api/batch-jobs/${jobId}`, { headers: user })).body).pending;
+    await waitFor(async () => (await pending()) === 0, 60_000, `batch job ${jobId}`);
+  };
   /** Waits until the current minute has at least `seconds` left, so a test never straddles a window. */
   const awayFromMinuteEnd = async (seconds = 20) => {
     const left = 60 - new Date().getUTCSeconds();
@@ -140,16 +149,7 @@ describe('per-user quotas through two local hosts sharing the Cosmos counters', 
     );
     const accepted = await submit(second, users.batcher, ['a', 'b', 'c', 'd']);
     expect(accepted.status).toBe(202);
-    const { jobId } = z.object({ jobId: z.string() }).parse(accepted.body);
-    await waitFor(
-      async () =>
-        z
-          .object({ pending: z.number() })
-          .parse((await getJson(`${first}/api/batch-jobs/${jobId}`, { headers: users.batcher })).body)
-          .pending === 0,
-      60_000,
-      'the batch job',
-    );
+    await untilDone(accepted.body, users.batcher);
     expect(refusedQuota(await submit(first, users.batcher, ['x', 'y', 'z']))).toBe('batch_items_per_day');
     expect((await submit(second, users.batcher, ['x', 'y'])).status).toBe(202);
     expect((await usage(first, users.batcher)).batch_items_per_day).toMatchObject({ used: 6, remaining: 0 });
@@ -163,16 +163,7 @@ describe('per-user quotas through two local hosts sharing the Cosmos counters', 
       expect(running.status).toBe(202);
       expect(refusedQuota(await submit(second, users.runner, ['too many']))).toBe('concurrent_batch_jobs');
       expect((await usage(second, users.runner)).concurrent_batch_jobs).toMatchObject({ limit: 1, used: 1 });
-      const { jobId } = z.object({ jobId: z.string() }).parse(running.body);
-      await waitFor(
-        async () =>
-          z
-            .object({ pending: z.number() })
-            .parse((await getJson(`${first}/api/batch-jobs/${jobId}`, { headers: users.runner })).body)
-            .pending === 0,
-        60_000,
-        'the running job',
-      );
+      await untilDone(running.body, users.runner);
     } finally {
       stack.model?.configure({ timeToFirstTokenMs: 0 });
     }
