@@ -44,6 +44,18 @@ param jwtAudience string = ''
 @description('jwt: the issuer\'s JWKS URL.')
 param jwtJwksUri string = ''
 
+@description('jwt: comma-separated client ids (azp / appid) that may call, e.g. the single-page app\'s. Empty: any application of the issuer.')
+param jwtAllowedClientIds string = ''
+
+@description('jwt: comma-separated delegated scopes; a token needs one of them in scp. Empty: not checked.')
+param jwtRequiredScopes string = ''
+
+@description('jwt: comma-separated app roles; a token needs one of them in roles. Empty: not checked.')
+param jwtRequiredRoles string = ''
+
+@description('The role that may read config-info and deep health (AUTH_ADMIN_ROLE).')
+param adminRole string = 'admin'
+
 @description('Comma-separated origins of the single-page app allowed by CORS, e.g. https://chat.example.com. Empty: none. "*" is refused.')
 param allowedOrigins string = ''
 
@@ -288,6 +300,10 @@ module functionApp 'modules/function-app.bicep' = {
     jwtIssuer: jwtIssuer
     jwtAudience: jwtAudience
     jwtJwksUri: jwtJwksUri
+    jwtAllowedClientIds: jwtAllowedClientIds
+    jwtRequiredScopes: jwtRequiredScopes
+    jwtRequiredRoles: jwtRequiredRoles
+    adminRole: adminRole
     // The web app calls the API from its own origin: CORS allows it besides the listed ones.
     allowedOrigins: union(checkedCorsOrigins, [staticWebApp.outputs.origin])
     amlScoringUri: amlScoringUri

@@ -28,6 +28,8 @@ export interface HttpHostOptions {
   readonly served: () => readonly ServedFunction[];
   /** A built web app served at `/`, outside the route prefix and /admin (npm start's reference web app). */
   readonly webAppRoot?: string | undefined;
+  /** The longest stretch the event loop was held, for GET (and DELETE, to reset) /admin/event-loop. */
+  readonly eventLoop?: { read(): unknown; reset(): void };
 }
 
 export interface ServedFunction {
@@ -108,6 +110,13 @@ export function createHttpHost(registrations: readonly Registration[], options: 
       return;
     }
 
+    if (url.pathname === '/admin/event-loop' && options.eventLoop !== undefined) {
+      // Local only: lets a test check that no input held the event loop (see busy-probe.ts).
+      if (method === 'DELETE') options.eventLoop.reset();
+      outgoing.writeHead(200, { 'Content-Type': 'application/json' });
+      outgoing.end(JSON.stringify(options.eventLoop.read()));
+      return;
+    }
     // Route matching is case-insensitive, as in Azure: /API/health is the API's too. A path written under
     // the prefix stays the host's even when dot segments (%2e%2e) would normalise it out of there.
     const prefix = `/${options.routePrefix.toLowerCase()}`;

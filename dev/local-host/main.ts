@@ -9,6 +9,7 @@ import { ConfigError } from '../../src/shared/errors';
 import { lazyCredential } from '../../src/shared/identity/azure-credential';
 import { createQueueServiceClient } from '../../src/shared/queues/queue-service';
 import { devSettings, WEB_APP_DIR } from '../dev-settings';
+import { startBusyProbe } from './busy-probe';
 import { registrations, setSystemLog } from './functions-core';
 import { readHostConfig } from './host-config';
 import { createHttpHost, type FunctionsLibrary, httpFunctionsOf, type ServedFunction } from './http-server';
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     library,
     webAppRoot: existsSync(join(webAppRoot, 'index.html')) ? webAppRoot : undefined,
     served: () => served,
+    eventLoop: startBusyProbe(),
     routePrefix: hostConfig.routePrefix,
     allowedOrigins: config.CORS_ALLOWED_ORIGINS,
     log: (level, line) => write(level, `[host] ${line}`),

@@ -1,5 +1,5 @@
 import { defineHttpFunction } from '../shared/hosting/http-function';
-import { chatTurnErrors, SSE_MEDIA_TYPE } from '../shared/http/api-contract/responses';
+import { chatTurnErrors, quotaErrors, SSE_MEDIA_TYPE } from '../shared/http/api-contract/responses';
 import { uiChatRequestBody, uiMessageChunkSchema } from '../shared/http/api-contract/ui-message-schemas';
 import { streamChatTurn } from '../shared/http/stream-chat-turn';
 import {
@@ -21,6 +21,7 @@ export const chatUiPost = defineHttpFunction({
   description:
     'Server-Sent Events with `x-vercel-ai-ui-message-stream: v1`: start (with the conversation id), text and tool parts as they happen, finish with metadata (conversation id, intent, finish reason, usage) or error, then `data: [DONE]`. A failure before the stream starts is an ordinary error response.',
   request: { body: uiChatRequestBody },
+  quota: 'requests_per_minute',
   responses: {
     200: {
       description:
@@ -28,6 +29,7 @@ export const chatUiPost = defineHttpFunction({
       content: { [SSE_MEDIA_TYPE]: { schema: uiMessageChunkSchema } },
     },
     ...chatTurnErrors,
+    ...quotaErrors,
   },
   handle: ({ body }, { services, log, caller, correlationId }) =>
     streamChatTurn(

@@ -16,6 +16,7 @@ import { conversationsGet } from './conversations-get';
 import { conversationsList } from './conversations-list';
 import { healthGet } from './health-get';
 import { historyWritesQueue } from './history-writes-queue';
+import { meUsageGet } from './me-usage-get';
 import { createNotFoundFunction } from './not-found';
 import { openAIChatCompletionsPost } from './openai-chat-completions-post';
 import { openAIModelsGet } from './openai-models-get';
@@ -34,6 +35,7 @@ export const functionDefinitions: readonly FunctionDefinition[] = [
   conversationsList,
   conversationsGet,
   conversationsDelete,
+  meUsageGet,
   historyWritesQueue,
   batchJobsPost,
   batchJobsGet,

@@ -25,6 +25,7 @@ export const openAIChatCompletionsPost = defineHttpFunction({
     'A chat.completion, or chat.completion.chunk Server-Sent Events ending with `data: [DONE]` when `stream` is true (usage last with `stream_options.include_usage`). Errors are OpenAI error objects.',
   errorFormat: openAIErrorFormat,
   request: { body: openAIChatRequestBody, headers: conversationHeaders },
+  quota: 'requests_per_minute',
   responses: {
     200: {
       description:

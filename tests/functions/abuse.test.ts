@@ -58,6 +58,7 @@ const SHARES: Record<string, number> = {
   'conversations-list': 1,
   'conversations-get': 1,
   'conversations-delete': 1,
+  'me-usage': 1,
   'batch-jobs-post': 3,
   'batch-jobs-get': 1,
   'batch-jobs-results-get': 1,

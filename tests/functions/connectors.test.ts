@@ -3,8 +3,8 @@ import { startLoopbackListener } from '../support/loopback-listener';
 import { getJson, startTestStack, type TestStack } from '../support/test-stack';
 
 const ROLE = 'Connectors.Run';
-const RUNNER = easyAuthHeaders('connector-runner-1', [ROLE]);
-const NO_ROLE = easyAuthHeaders('connector-user-2', ['Other.Role']);
+const RUNNER = easyAuthHeaders('connector-runner-1', { roles: [ROLE] });
+const NO_ROLE = easyAuthHeaders('connector-user-2', { roles: ['Other.Role'] });
 const SECRET = 'sk-live-8d1f2c3b4a5e6f70';
 const MAX_OUTPUT_BYTES = 8_192;
 

@@ -18,7 +18,8 @@ import {
 import { easyAuthHeaders } from '../support/identity';
 import { repoRoot, startTestStack, type TestStack } from '../support/test-stack';
 
-const USER = easyAuthHeaders('openapi-user-1');
+const USER = easyAuthHeaders('openapi-user-1', { roles: ['admin'] });
+const NOT_ADMIN = easyAuthHeaders('openapi-user-2');
 const JSON_BODY = { 'content-type': 'application/json' };
 const EXAMPLE =
   'will a 32-year-old business traveller with seat comfort 4, cleanliness 5, 10 minutes departure delay be satisfied?';
@@ -324,10 +325,40 @@ describe('GET /api/openapi.json', () => {
   describe('real responses of every route conform to it', () => {
     it('GET /api/health: shallow and deep reports', async () => {
       await expectConforming('/api/health', 'GET', send('/api/health'), 200);
-      const deep = await send('/api/health?deep=true');
+      const deep = await send('/api/health?deep=true', asUser());
       expect([200, 503]).toContain(deep.status);
       expect(contract.check('/api/health', 'GET', deep)).toEqual([]);
       expect((bodyOf(deep) as { checks?: object }).checks).toBeDefined();
+    });
+
+    it('GET /api/config/info and deep health: a documented 403 for a caller without the admin role', async () => {
+      const response = await expectConforming(
+        '/api/config/info',
+        'GET',
+        send('/api/config/info', { headers: NOT_ADMIN }),
+        403,
+      );
+      expect(bodyOf(response)).toMatchObject({
+        error: { code: 'forbidden', details: [{ code: 'admin_only' }] },
+      });
+      await expectConforming(
+        '/api/health',
+        'GET',
+        send('/api/health?deep=true', { headers: NOT_ADMIN }),
+        403,
+      );
+      await expectConforming('/api/health', 'GET', send('/api/health?deep=true'), 401);
+    });
+
+    it("GET /api/me/usage: the caller's quotas", async () => {
+      const response = await expectConforming('/api/me/usage', 'GET', send('/api/me/usage', asUser()), 200);
+      expect(bodyOf(response)).toMatchObject({
+        userId: 'openapi-user-1',
+        admin: true,
+        quotas: expect.arrayContaining([
+          expect.objectContaining({ name: 'requests_per_minute', window: 'minute' }),
+        ]),
+      });
     });
 
     it('GET /api/config/info: one entry per setting', async () => {
@@ -638,7 +669,7 @@ describe('GET /api/openapi.json', () => {
 
     it('POST /api/connectors/execute: a run that succeeds, one that fails, and the errors before any run', async () => {
       const path = '/api/connectors/execute';
-      const runner = easyAuthHeaders('openapi-runner-1', ['Connectors.Run']);
+      const runner = easyAuthHeaders('openapi-runner-1', { roles: ['Connectors.Run'] });
       const asRunner = (body: unknown, headers: Record<string, string> = runner) =>
         send(path, { method: 'POST', headers: { ...JSON_BODY, ...headers }, body: JSON.stringify(body) });
       const connector = (code: string, extra: Record<string, unknown> = {}) => ({

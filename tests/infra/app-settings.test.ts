@@ -105,6 +105,8 @@ describe('infra app settings', () => {
       for (const name of modeGroups.flatMap(keysOf)) env[name] = 'https://example.test/value';
       env.AZURE_OPENAI_API_VERSION = 'v1';
       env.AUTH_MODE = mode;
+      // Set by the platform when App Service Authentication is on, which the Bicep does for easyauth.
+      if (mode === 'easyauth') env.WEBSITE_AUTH_ENABLED = 'True';
       expect(groupValue('coreAppSettings', 'AUTH_MODE')).toBe('authMode');
 
       const { values } = loadConfig({ env, file: {}, dotenv: {} });

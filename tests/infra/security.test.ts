@@ -267,6 +267,7 @@ describe('infra security', () => {
     expect(propertyValue(auth.body, 'properties')).toBe(
       "authMode == 'easyauth' ? easyAuthSettings : platformAuthenticationOff",
     );
+    // What makes the platform set WEBSITE_AUTH_ENABLED, without which the app refuses easyauth in Azure.
     const settings = variableExpression(functionApp, 'easyAuthSettings');
     expect(propertyPath(settings, 'platform', 'enabled')).toBe('true');
     const validation = propertyValue(settings, 'globalValidation') ?? '';

@@ -10,6 +10,8 @@ import type { AnswerFinishReason, ParameterWarning } from './answer-status';
 import { fromStoredMessages, toTurnRecord, type TurnMessage } from './chat-turn-record';
 import { fitHistory } from './history-window';
 import { persisting } from './persist-turn';
+import { countMessageTokens } from './prompt-tokens';
+import { boundedPrompt } from './prompt-window';
 import { completeToolExchanges } from './tool-exchanges';
 import { type ChatEvent, runToolLoop } from './tool-loop';
 import type { ToolRegistry } from './tool-registry';
@@ -24,8 +26,12 @@ export interface ChatSettings {
   readonly defaultDeployment: string;
   readonly allowedDeployments: readonly string[];
   readonly historyTokenBudget: number;
-  /** max_completion_tokens of each model call when the request sets no maxTokens (CHAT_MAX_COMPLETION_TOKENS). */
+  /** CHAT_MAX_PROMPT_TOKENS: most tokens one model call may send. */
+  readonly maxPromptTokens: number;
+  /** CHAT_MAX_COMPLETION_TOKENS: the completion budget when a request sets none, and the cap. */
   readonly maxCompletionTokens: number;
+  /** CHAT_MAX_TOOL_CALLS_PER_ROUND */
+  readonly maxToolCallsPerRound: number;
 }
 
 export interface ChatAnswer {
@@ -78,6 +84,10 @@ export function createChatService(deps: {
   settings: ChatSettings;
   store: HistoryStore;
   writer: HistoryWriter;
+  /** Refuses a turn before any model call (a quota), knowing its first prompt's tokens. */
+  admit?: (caller: Caller, promptTokens: number) => Promise<void>;
+  /** Told the usage Azure reports for each model call of a turn (the tokens quota). */
+  onUsage?: (caller: Caller, usage: Usage) => void;
 }): ChatService {
   const { settings } = deps;
 
@@ -105,6 +115,7 @@ export function createChatService(deps: {
         history = fitHistory(
           fromStoredMessages(await deps.store.recentMessages(userId, named, RECENT_MESSAGES)),
           settings.historyTokenBudget,
+          countMessageTokens,
         );
       } else if (ref.mode === 'continue') {
         throw new NotFoundError('No such conversation');
@@ -112,16 +123,19 @@ export function createChatService(deps: {
     }
     const conversationId = named ?? randomUUID();
     const { instructions, incoming } = newMessagesOf(request.messages, history !== undefined);
+    const fixed: ChatMessage[] = [{ role: 'system', content: settings.systemPrompt }, ...instructions];
+    const offered = [...deps.tools.definitions, ...(request.clientTools ?? [])];
+    const window = await boundedPrompt(fixed, history ?? [], incoming, offered, settings.maxPromptTokens);
+    await deps.admit?.(context.caller, window.tokens);
     const log = context.log.child({ conversationId });
     const events = runToolLoop({
-      messages: [
-        { role: 'system', content: settings.systemPrompt },
-        ...instructions,
-        ...completeToolExchanges([...(history ?? []), ...incoming]),
-      ],
+      // Only complete tool exchanges (a call with all its results) of history and resent transcripts.
+      messages: [...fixed, ...completeToolExchanges(window.messages.slice(fixed.length))],
       model: deps.model,
       tools: deps.tools,
       maxRounds: settings.maxRounds,
+      maxToolCallsPerRound: settings.maxToolCallsPerRound,
+      prompt: { tokens: window.tokens, maxTokens: settings.maxPromptTokens, count: countMessageTokens },
       toolTimeoutMs: settings.toolTimeoutMs,
       streaming,
       log,
@@ -129,12 +143,16 @@ export function createChatService(deps: {
       ...(request.toolChoice === undefined ? {} : { toolChoice: request.toolChoice }),
       ...(context.signal === undefined ? {} : { signal: context.signal }),
       generation: {
-        maxTokens: request.maxTokens ?? settings.maxCompletionTokens,
+        // CHAT_MAX_COMPLETION_TOKENS: the budget when none is asked for, and the cap when one is.
+        maxTokens: Math.min(request.maxTokens ?? settings.maxCompletionTokens, settings.maxCompletionTokens),
         ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
         ...(request.reasoningEffort === undefined ? {} : { reasoningEffort: request.reasoningEffort }),
         ...(request.verbosity === undefined ? {} : { verbosity: request.verbosity }),
         ...(deployment === undefined ? {} : { deployment }),
       },
+      ...(deps.onUsage === undefined
+        ? {}
+        : { onUsage: (usage: Usage) => deps.onUsage?.(context.caller, usage) }),
     });
     if (ref.mode === 'stateless') return { conversationId, events };
     const record = (messages: readonly TurnMessage[]) =>

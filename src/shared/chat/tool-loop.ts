@@ -5,7 +5,6 @@ import {
   type ChatMessage,
   type ChatModel,
   type ChatModelRequest,
-  type ChatModelResult,
   emptyUsage,
   type IgnoredParameter,
   mergeIgnored,
@@ -21,6 +20,7 @@ import {
 } from './answer-status';
 import type { TurnMessage } from './chat-turn-record';
 import { type FinalAnswer, parseFinalAnswer } from './final-answer';
+import { callModel } from './model-call';
 import type { ToolRegistry } from './tool-registry';
 import { argumentsForDisplay, runToolRound } from './tool-round';
 import type { ToolOutcome } from './tool-runner';
@@ -55,6 +55,16 @@ export interface ToolLoopInput {
   /** For the first model call; later calls are 'auto'. */
   readonly toolChoice?: ToolChoice;
   readonly maxRounds: number;
+  /** Tool calls run per round; the model is told the others were not run. */
+  readonly maxToolCallsPerRound: number;
+  /** The first prompt's tokens and the most any model call may send: a round past it is not made. */
+  readonly prompt?: {
+    readonly tokens: number;
+    readonly maxTokens: number;
+    count(message: ChatMessage): number;
+  };
+  /** The usage of each model call, as it comes (a turn cut off later still counts what it spent). */
+  readonly onUsage?: (usage: Usage) => void;
   readonly toolTimeoutMs: number;
   readonly streaming: boolean;
   readonly log: Logger;
@@ -98,23 +108,24 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
     },
   });
 
+  let promptTokens = input.prompt?.tokens ?? 0;
   for (let round = 1; round <= input.maxRounds; round++) {
+    if (input.prompt !== undefined && round > 1 && promptTokens > input.prompt.maxTokens) {
+      const maxPromptTokens = input.prompt.maxTokens;
+      input.log.warn('prompt limit reached', { round, promptTokens, maxPromptTokens });
+      const answerMd = `I could not finish this request: the tool results grew past the prompt limit of ${maxPromptTokens} tokens. Please ask for less at once.`;
+      added.push({ role: 'assistant', content: answerMd });
+      yield finish({ intent: 'prompt_limit', answerMd }, 'prompt_limit');
+      return;
+    }
     const call = {
       ...request,
       toolChoice: round === 1 ? (input.toolChoice ?? 'auto') : 'auto',
       messages: transcript,
     };
-    let result: ChatModelResult | undefined;
-    if (input.streaming) {
-      for await (const event of input.model.stream(call, input.signal)) {
-        if (event.type === 'text-delta') yield event;
-        else result = event.result;
-      }
-    } else {
-      result = await input.model.complete(call, input.signal);
-    }
-    if (result === undefined) throw new Error('the model stream ended without a result');
+    const result = yield* callModel(input, call, promptTokens);
     usage = addUsage(usage, result.usage);
+    input.onUsage?.(result.usage);
     ignored = mergeIgnored(ignored, result.ignored);
     if (result.finishReason === 'content_filter') throw new ContentFilteredError(result.filteredCategory);
 
@@ -155,6 +166,7 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
     };
     transcript.push(assistant);
     added.push(assistant);
+    promptTokens += input.prompt?.count(assistant) ?? 0;
     for (const toolCall of result.toolCalls) {
       yield {
         type: 'tool-call',
@@ -165,14 +177,17 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
     }
     const ran = await runToolRound(result.toolCalls, input.tools, {
       timeoutMs: input.toolTimeoutMs,
+      maxCalls: input.maxToolCallsPerRound,
       log: input.log,
       ...(input.signal === undefined ? {} : { signal: input.signal }),
     });
     for (const { outcome, message } of ran) {
       transcript.push(message);
       added.push(message);
+      promptTokens += input.prompt?.count(message) ?? 0;
       actions.push(outcome);
-      yield { type: 'tool-result', id: message.toolCallId, tool: outcome.tool, result: outcome.result };
+      // The end user is shown the outcome without upstream error text; the model got the diagnostics.
+      yield { type: 'tool-result', id: message.toolCallId, tool: outcome.tool, result: outcome.shown };
     }
   }
 

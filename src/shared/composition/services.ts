@@ -10,9 +10,11 @@ import type { ConnectorService } from '../connectors/connector-service';
 import type { HealthService } from '../health/health-service';
 import type { ConversationService } from '../history/conversation-service';
 import type { HistoryStore } from '../history/history-store';
-import { type CallerResolver, createCallerResolver } from '../identity/caller';
+import type { CallerResolver } from '../identity/caller';
+import { createCallerResolver } from '../identity/caller-resolver';
 import type { Logger } from '../logging/logger';
 import type { SendToQueue } from '../queues/queue-sender';
+import type { QuotaMeter } from '../quota/quota-meter';
 import { createBatch } from './batch';
 import { createChat, createTools } from './chat';
 import { createConnectorServiceFromSettings } from './connectors';
@@ -21,6 +23,7 @@ import { createHistory } from './history';
 import { lazy } from './lazy';
 import { createModels } from './model';
 import { createPlatform } from './platform';
+import { createQuotas } from './quota';
 import { createStorage } from './storage';
 
 /** What the triggers use, and nothing else. The function wrappers hand it to each handler. */
@@ -38,6 +41,8 @@ export interface Services {
   readonly history: Pick<HistoryStore, 'appendTurn'>;
   readonly batch: BatchService;
   readonly batchItems: BatchItemsWorker;
+  /** The caller's quotas: counted by the wrappers of metered routes and by the services, read by me/usage. */
+  readonly quotas: QuotaMeter;
   /** Puts a message on a queue; the queue functions move what can never succeed to `<queue>-poison` with it. */
   readonly sendToQueue: SendToQueue;
   /** The connector runner (dynamic sessions); its route is authorized (CONNECTORS_ENABLED, the role) first. */
@@ -62,8 +67,9 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
   const models = lazy(() => createModels(platform));
   const history = lazy(() => createHistory(platform, storage));
   const tools = createTools(platform);
-  const chat = lazy(() => createChat(platform, tools, models(), history()));
-  const batch = lazy(() => createBatch(platform, storage, models(), history()));
+  const quotas = lazy(() => createQuotas(platform, storage));
+  const chat = lazy(() => createChat(platform, tools, models(), history(), quotas()));
+  const batch = lazy(() => createBatch(platform, storage, models(), history(), quotas()));
   const health = lazy(() => createHealth(platform, storage, models));
   const connectors = lazy(() =>
     createConnectorServiceFromSettings(config, platform.getToken, platform.logger()),
@@ -98,6 +104,9 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
     },
     get connectors() {
       return connectors();
+    },
+    get quotas() {
+      return quotas();
     },
   };
 }

@@ -27,7 +27,7 @@ export interface RequestSchemas {
  * X-Request-ID header, the body errors and the `default` error are added to every operation.
  */
 export interface RouteContract {
-  readonly tag: 'chat' | 'openai' | 'conversations' | 'batch' | 'connectors' | 'operations';
+  readonly tag: 'chat' | 'openai' | 'conversations' | 'batch' | 'connectors' | 'usage' | 'operations';
   readonly summary: string;
   readonly description?: string;
   readonly request: RequestSchemas;

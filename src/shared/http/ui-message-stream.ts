@@ -30,6 +30,7 @@ const UI_FINISH_REASONS = {
   stop: 'stop',
   length: 'length',
   tool_limit: 'other',
+  prompt_limit: 'other',
   tool_calls: 'tool-calls',
 } as const satisfies Record<AnswerFinishReason, string>;
 

@@ -21,10 +21,12 @@ const SETTINGS: ChatSettings = {
   defaultDeployment: 'chat',
   allowedDeployments: ['chat-mini'],
   historyTokenBudget: 2_000,
+  maxPromptTokens: 16_000,
   maxCompletionTokens: 2_048,
+  maxToolCallsPerRound: 8,
 };
-const ALICE = { userId: 'alice' };
-const BOB = { userId: 'bob' };
+const ALICE = { userId: 'alice', roles: [] };
+const BOB = { userId: 'bob', roles: [] };
 const STORED_ID = 'conversation-1';
 const SYSTEM: ChatMessage = { role: 'system', content: SETTINGS.systemPrompt };
 const averageTool = defineTool({

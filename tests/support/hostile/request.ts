@@ -18,10 +18,16 @@ export function request(parts: {
   /** False on anonymous routes, and on paths that may reach another (anonymous) function. */
   identityDecides?: boolean;
   webApp?: boolean;
+  /** The route (or this query of it) is for callers with the admin role: others get 403. */
+  adminOnly?: boolean;
 }): HostileRequest {
   const { identity, body } = parts;
   const expected =
-    identity?.valid === false && parts.identityDecides !== false ? [401] : (body?.expected ?? parts.expected);
+    identity?.valid === false && parts.identityDecides !== false
+      ? [401]
+      : parts.adminOnly === true && identity?.admin !== true
+        ? [identity === undefined || !identity.valid ? 401 : 403]
+        : (body?.expected ?? parts.expected);
   const summary = {
     label: [identity?.label, body?.label ?? parts.label].filter(Boolean).join(', '),
     method: parts.method,

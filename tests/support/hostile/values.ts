@@ -7,6 +7,8 @@ export const ABUSE_LIMITS = {
   BATCH_MAX_ITEMS: 20,
   CHAT_MAX_MESSAGE_CHARS: 8_000,
   CONNECTORS_MAX_BODY_BYTES: 65_536,
+  // Low enough that the owner runs into it: 429 answers are fuzzed too.
+  QUOTA_REQUESTS_PER_MINUTE: 20,
 } as const;
 
 export interface HostileRequest {

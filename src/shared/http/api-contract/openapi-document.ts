@@ -8,6 +8,7 @@ import { requestIdHeaders } from './request-schemas';
 import {
   type ApiResponse,
   bodyErrors,
+  forbidden,
   headerComponents,
   headerRefs,
   JSON_MEDIA_TYPE,
@@ -73,6 +74,7 @@ const TAGS = [
   { name: 'conversations', description: "The caller's stored conversations" },
   { name: 'batch', description: 'Queue-driven batch extraction jobs' },
   { name: 'connectors', description: 'Connector code run in isolated sandboxes' },
+  { name: 'usage', description: "The caller's per-user quotas" },
   { name: 'operations', description: 'Health, configuration and this document' },
 ];
 
@@ -154,7 +156,7 @@ function toRouteConfig(
   const inFormat = (response: ApiResponse) => withErrorSchema(response, contract.errorFormat?.schema);
   const responses: Record<string, ApiResponse> = {
     ...(body === undefined ? {} : mapValues(bodyErrors, inFormat)),
-    ...(definition.anonymous ? {} : { 401: inFormat(unauthorized) }),
+    ...(definition.anonymous ? {} : { 401: inFormat(unauthorized), 403: inFormat(forbidden) }),
     ...contract.responses,
     default: inFormat(otherErrors),
   };

@@ -67,7 +67,7 @@ export const bodyErrors = {
 /** What a route that calls Azure OpenAI adds (model-errors.ts). */
 export const modelErrors = {
   400: errorResponse(
-    'The body is not valid JSON (invalid_json) or breaks the schema (validation_error), a model not in AZURE_OPENAI_ALLOWED_DEPLOYMENTS (model_not_allowed), or the content filter (content_filter)',
+    'The body is not valid JSON (invalid_json) or breaks the schema (validation_error), a model not in AZURE_OPENAI_ALLOWED_DEPLOYMENTS (model_not_allowed), the content filter (content_filter), or a prompt over CHAT_MAX_PROMPT_TOKENS (prompt_too_long)',
   ),
   502: errorResponse(
     'Azure OpenAI is misconfigured or answered unreadably (model_auth_failed, model_forbidden, model_deployment_not_found, ...)',
@@ -83,7 +83,13 @@ export const storageErrors = {
   503: errorResponse('Cosmos DB or storage is unavailable; retry shortly', 'Retry-After'),
 } as const;
 
-export const unauthorized = errorResponse('No valid caller for AUTH_MODE (unauthorized)');
+export const unauthorized = errorResponse(
+  'No valid caller for AUTH_MODE (unauthorized); details[0].code says why (missing_token, token_expired, no_expiry, wrong_audience, client_not_allowed, no_user_id, ...)',
+);
+
+export const forbidden = errorResponse(
+  'A valid caller without a scope or role AUTH_JWT_REQUIRED_SCOPES / AUTH_JWT_REQUIRED_ROLES ask for (missing_scope, missing_role), or without AUTH_ADMIN_ROLE on an admin route (admin_only) (forbidden)',
+);
 
 export const otherErrors = errorResponse(
   'Any other failure; 500 is masked as internal_error (the log has the cause)',
@@ -127,4 +133,16 @@ export const openAIErrorResponses = {
     'Retry-After',
   ),
   504: openAIError('The model did not answer within AZURE_OPENAI_TIMEOUT_MS'),
+  429: openAIError(
+    'A per-user quota is used up (quota_exceeded); Retry-After says when it resets',
+    'Retry-After',
+  ),
+};
+
+/** What a route that counts against a per-user quota may answer (QUOTA_*). */
+export const quotaErrors = {
+  429: errorResponse(
+    'A per-user quota is used up (quota_exceeded; details[0].code names it: requests_per_minute, tokens_per_day, batch_items_per_day, concurrent_batch_jobs); Retry-After says when it resets',
+    'Retry-After',
+  ),
 } as const;
