@@ -133,6 +133,7 @@ describe('infra app settings', () => {
     for (const name of keysOf('connectorAppSettings'))
       env[name] = 'https://westus2.dynamicsessions.io/subscriptions/s/resourceGroups/r/sessionPools/p';
     env.AUTH_MODE = 'easyauth';
+    env.WEBSITE_AUTH_ENABLED = 'True'; // set by the platform once App Service Authentication is on
     env.CONNECTORS_ENABLED = 'true';
     env.CONNECTORS_ALLOWED_ROLE = 'Connectors.Run';
     const { values } = loadConfig({ env, file: {}, dotenv: {} });

@@ -72,7 +72,7 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
   const batch = lazy(() => createBatch(platform, storage, models(), history(), quotas()));
   const health = lazy(() => createHealth(platform, storage, models));
   const connectors = lazy(() =>
-    createConnectorServiceFromSettings(config, platform.getToken, platform.logger()),
+    createConnectorServiceFromSettings(config, platform.getToken, platform.logger(), quotas()),
   );
   const resolveCaller = createCallerResolver(config);
   return {

@@ -204,8 +204,17 @@ export const settings = {
   QUOTA_CONCURRENT_BATCH_JOBS: setting(integer(2, 0, 10_000), {
     description: 'Batch jobs of one user running at once (0: no limit)',
   }),
+  QUOTA_CONNECTOR_RUNS_PER_DAY: setting(integer(100, 0, 1_000_000), {
+    description: 'Connector runs one user may start per UTC day (0: no limit)',
+  }),
   QUOTA_ADMIN_LIMITS: setting(
-    namedLimits(['requests_per_minute', 'tokens_per_day', 'batch_items_per_day', 'concurrent_batch_jobs']),
+    namedLimits([
+      'requests_per_minute',
+      'tokens_per_day',
+      'batch_items_per_day',
+      'concurrent_batch_jobs',
+      'connector_runs_per_day',
+    ]),
     {
       description:
         'Other limits for callers with AUTH_ADMIN_ROLE, e.g. "requests_per_minute=600,tokens_per_day=0" (0: no limit; a quota not named keeps its setting)',

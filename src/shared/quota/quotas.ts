@@ -16,6 +16,12 @@ export const QUOTAS = {
   tokens_per_day: { kind: 'window', window: 'day', unit: 'tokens', setting: 'QUOTA_TOKENS_PER_DAY' },
   batch_items_per_day: { kind: 'window', window: 'day', unit: 'items', setting: 'QUOTA_BATCH_ITEMS_PER_DAY' },
   concurrent_batch_jobs: { kind: 'gauge', unit: 'jobs', setting: 'QUOTA_CONCURRENT_BATCH_JOBS' },
+  connector_runs_per_day: {
+    kind: 'window',
+    window: 'day',
+    unit: 'runs',
+    setting: 'QUOTA_CONNECTOR_RUNS_PER_DAY',
+  },
 } as const satisfies Record<string, QuotaDefinition>;
 
 export type QuotaName = keyof typeof QUOTAS;

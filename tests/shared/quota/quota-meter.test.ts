@@ -58,6 +58,7 @@ const limitsOf = (overrides: Partial<Record<QuotaName, number>>) => () => ({
   tokens_per_day: 0,
   batch_items_per_day: 0,
   concurrent_batch_jobs: 0,
+  connector_runs_per_day: 0,
   ...overrides,
 });
 const admitted = async (attempt: () => Promise<void>) => {

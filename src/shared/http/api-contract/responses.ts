@@ -142,7 +142,7 @@ export const openAIErrorResponses = {
 /** What a route that counts against a per-user quota may answer (QUOTA_*). */
 export const quotaErrors = {
   429: errorResponse(
-    'A per-user quota is used up (quota_exceeded; details[0].code names it: requests_per_minute, tokens_per_day, batch_items_per_day, concurrent_batch_jobs); Retry-After says when it resets',
+    'A per-user quota is used up (quota_exceeded; details[0].code names it: requests_per_minute, tokens_per_day, batch_items_per_day, concurrent_batch_jobs, connector_runs_per_day); Retry-After says when it resets',
     'Retry-After',
   ),
 } as const;

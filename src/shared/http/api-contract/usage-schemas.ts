@@ -5,8 +5,14 @@ import type { Assert, Covers, SameKeys } from './type-checks';
 
 export const quotaUsageSchema = z
   .strictObject({
-    name: z.enum(['requests_per_minute', 'tokens_per_day', 'batch_items_per_day', 'concurrent_batch_jobs']),
-    unit: z.string().meta({ description: 'requests, tokens, items or jobs' }),
+    name: z.enum([
+      'requests_per_minute',
+      'tokens_per_day',
+      'batch_items_per_day',
+      'concurrent_batch_jobs',
+      'connector_runs_per_day',
+    ]),
+    unit: z.string().meta({ description: 'requests, tokens, items, jobs or runs' }),
     window: z
       .enum(['minute', 'day', 'concurrent'])
       .meta({ description: 'A UTC minute or day, or "concurrent" for what runs at once' }),
