@@ -469,7 +469,8 @@ describe('POST /api/connectors/execute', () => {
       });
       expect(executions()).toBe(before);
       // Another user is still served.
-      expect((await run(oneFile('python', 'print(\'{"ok": true}\')'))).ok).toBe(true);
+      const another = easyAuthHeaders('connector-quota-user-2', { roles: [ROLE] });
+      expect((await post(oneFile('python', 'print(\'{"ok": true}\')'), another)).status).toBe(200);
     });
   });
 });
