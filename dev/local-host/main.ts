@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,8 @@ import { readSources } from '../../src/shared/config/sources';
 import { ConfigError } from '../../src/shared/errors';
 import { lazyCredential } from '../../src/shared/identity/azure-credential';
 import { createQueueServiceClient } from '../../src/shared/queues/queue-service';
-import { devSettings } from '../dev-settings';
+import { devSettings, WEB_APP_DIR } from '../dev-settings';
+import { startBusyProbe } from './busy-probe';
 import { registrations, setSystemLog } from './functions-core';
 import { readHostConfig } from './host-config';
 import { createHttpHost, type FunctionsLibrary, httpFunctionsOf, type ServedFunction } from './http-server';
@@ -56,10 +57,13 @@ async function main(): Promise<void> {
 
   const served: ServedFunction[] = httpFunctionsOf(registrations, hostConfig.routePrefix);
   const timers = new Map<string, TimerListener>();
+  const webAppRoot = join(appRoot, WEB_APP_DIR);
   const server = createHttpHost(registrations, {
     library,
+    webAppRoot: existsSync(join(webAppRoot, 'index.html')) ? webAppRoot : undefined,
     served: () => served,
     runNow: (name) => timers.get(name)?.runNow(),
+    eventLoop: startBusyProbe(),
     routePrefix: hostConfig.routePrefix,
     allowedOrigins: config.CORS_ALLOWED_ORIGINS,
     log: (level, line) => write(level, `[host] ${line}`),

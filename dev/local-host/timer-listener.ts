@@ -170,7 +170,11 @@ function atMostOncePerMinute(cron: Cron): boolean {
 }
 
 async function saveStatus(file: string, last: Date, next: Date): Promise<void> {
-  const status = { last: last.toISOString(), next: next.toISOString(), lastUpdated: new Date().toISOString() };
+  const status = {
+    last: last.toISOString(),
+    next: next.toISOString(),
+    lastUpdated: new Date().toISOString(),
+  };
   await writeAtomically(file, JSON.stringify(status));
 }
 

@@ -7,6 +7,7 @@ import { batchJobsQueue } from './batch-jobs-queue';
 import { batchJobsResultsGet } from './batch-jobs-results-get';
 import { chatPost } from './chat-post';
 import { chatStreamPost } from './chat-stream-post';
+import { chatUiPost } from './chat-ui-post';
 import { completionsPost } from './completions-post';
 import { configInfoGet } from './config-info-get';
 import { connectorsExecutePost } from './connectors-execute-post';
@@ -15,7 +16,10 @@ import { conversationsGet } from './conversations-get';
 import { conversationsList } from './conversations-list';
 import { healthGet } from './health-get';
 import { historyWritesQueue } from './history-writes-queue';
+import { meUsageGet } from './me-usage-get';
 import { createNotFoundFunction } from './not-found';
+import { openAIChatCompletionsPost } from './openai-chat-completions-post';
+import { openAIModelsGet } from './openai-models-get';
 import { createOpenApiFunction } from './openapi-get';
 import { recoveryTimer } from './recovery-timer';
 
@@ -25,10 +29,14 @@ export const functionDefinitions: readonly FunctionDefinition[] = [
   configInfoGet,
   chatPost,
   chatStreamPost,
+  chatUiPost,
+  openAIChatCompletionsPost,
+  openAIModelsGet,
   completionsPost,
   conversationsList,
   conversationsGet,
   conversationsDelete,
+  meUsageGet,
   historyWritesQueue,
   batchJobsPost,
   batchJobsGet,

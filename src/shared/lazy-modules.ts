@@ -9,3 +9,6 @@ export const loadIdentity = (): typeof import('@azure/identity') => require('@az
 export const loadOpenAI = (): typeof import('openai') => require('openai');
 export const loadJose = (): typeof import('jose') => require('jose');
 export const loadAjv = (): typeof import('ajv').default => require('ajv').default;
+export const loadRe2 = (): typeof import('re2js') => require('re2js');
+export const loadTokenizer = (): typeof import('gpt-tokenizer/encoding/o200k_base') =>
+  require('gpt-tokenizer/encoding/o200k_base');

@@ -60,6 +60,8 @@ export function createBatchService(deps: {
   enqueueSlice: (slice: BatchSlice, delayMs?: number) => Promise<void>;
   /** BATCH_FAN_OUT_LEASE_SECONDS, in ms. */
   fanOutLeaseMs: number;
+  /** Refuses a new job (its items, one more running job) before anything is stored or queued. */
+  admitJob?: (owner: Caller, jobId: string, items: number) => Promise<void>;
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
@@ -130,6 +132,8 @@ export function createBatchService(deps: {
       if (known?.fannedOut === true) return { ...accepted, created: false };
       const slices = toSlices(jobId, request.items);
       if (known === undefined) {
+        // A repeated submission was counted the first time; a new one is counted whole, or refused whole.
+        await deps.admitJob?.(owner, jobId, request.items.length);
         // The slices first: a job document means its items are stored, so anyone can finish its fan-out.
         await deps.store.saveSlices(jobId, requestHash, slices);
         const lease: FanOut = { owner: randomUUID(), leaseUntil: leaseUntil(), queuedSlices: 0 };

@@ -10,9 +10,11 @@ import type { ConnectorService } from '../connectors/connector-service';
 import type { HealthService } from '../health/health-service';
 import type { ConversationService } from '../history/conversation-service';
 import type { HistoryStore } from '../history/history-store';
-import { type CallerResolver, createCallerResolver } from '../identity/caller';
+import type { CallerResolver } from '../identity/caller';
+import { createCallerResolver } from '../identity/caller-resolver';
 import type { Logger } from '../logging/logger';
 import type { SendToQueue } from '../queues/queue-sender';
+import type { QuotaMeter } from '../quota/quota-meter';
 import type { RecoveryService } from '../recovery/recovery-service';
 import { createBatch } from './batch';
 import { createChat, createTools } from './chat';
@@ -22,6 +24,7 @@ import { createHistory } from './history';
 import { lazy } from './lazy';
 import { createModels } from './model';
 import { createPlatform } from './platform';
+import { createQuotas } from './quota';
 import { createRecovery } from './recovery';
 import { createStorage } from './storage';
 
@@ -40,6 +43,8 @@ export interface Services {
   readonly history: Pick<HistoryStore, 'appendTurn'>;
   readonly batch: BatchService;
   readonly batchItems: BatchItemsWorker;
+  /** The caller's quotas: counted by the wrappers of metered routes and by the services, read by me/usage. */
+  readonly quotas: QuotaMeter;
   /** Puts a message on a queue; the queue functions move what can never succeed to `<queue>-poison` with it. */
   readonly sendToQueue: SendToQueue;
   /** The connector runner (dynamic sessions); its route is authorized (CONNECTORS_ENABLED, the role) first. */
@@ -66,12 +71,13 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
   const models = lazy(() => createModels(platform));
   const history = lazy(() => createHistory(platform, storage));
   const tools = createTools(platform);
-  const chat = lazy(() => createChat(platform, tools, models(), history()));
-  const batch = lazy(() => createBatch(platform, storage, models(), history()));
+  const quotas = lazy(() => createQuotas(platform, storage));
+  const chat = lazy(() => createChat(platform, tools, models(), history(), quotas()));
+  const batch = lazy(() => createBatch(platform, storage, models(), history(), quotas()));
   const health = lazy(() => createHealth(platform, storage, models));
   const recovery = lazy(() => createRecovery(platform, storage, batch()));
   const connectors = lazy(() =>
-    createConnectorServiceFromSettings(config, platform.getToken, platform.logger()),
+    createConnectorServiceFromSettings(config, platform.getToken, platform.logger(), quotas()),
   );
   const resolveCaller = createCallerResolver(config);
   return {
@@ -106,6 +112,9 @@ export function buildServices({ values: config, provenance }: LoadedConfig): Ser
     },
     get recovery() {
       return recovery();
+    },
+    get quotas() {
+      return quotas();
     },
   };
 }

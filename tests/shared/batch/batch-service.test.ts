@@ -8,8 +8,8 @@ import { InMemoryBatchStore } from '../../support/in-memory-batch-store';
 import { recordingQueue } from '../../support/recording-queue';
 import { recordingLogger } from '../../support/test-logger';
 
-const OWNER = { userId: 'owner-1' };
-const OTHER = { userId: 'someone-else' };
+const OWNER = { userId: 'owner-1', roles: [] };
+const OTHER = { userId: 'someone-else', roles: [] };
 const SCHEMA = {
   type: 'object',
   properties: { company_name: { type: 'string' } },
