@@ -41,6 +41,8 @@ export interface JobProgress {
   /** Items with an outcome when last looked at, and when that number last changed. */
   readonly done: number;
   readonly since: string;
+  /** When the recovery function last looked. */
+  readonly checkedAt?: string | undefined;
   readonly redrives: number;
 }
 

@@ -28,7 +28,14 @@ const jobDoc = z.object({
   extraction: extractionSchema.optional(),
   slices: z.number().int().optional(),
   fanOut: z.object({ owner: z.string(), leaseUntil: z.string(), queuedSlices: z.number().int() }).optional(),
-  progress: z.object({ done: z.number().int(), since: z.string(), redrives: z.number().int() }).optional(),
+  progress: z
+    .object({
+      done: z.number().int(),
+      since: z.string(),
+      checkedAt: z.string().optional(),
+      redrives: z.number().int(),
+    })
+    .optional(),
   _etag: z.string().optional(),
 });
 

@@ -48,11 +48,19 @@ export async function sweepBatchJobs(deps: {
       continue;
     }
     const since = new Date(now()).toISOString();
-    if (job.progress?.done !== done) {
-      await deps.store.recordProgress(job.jobId, { done, since, redrives: job.progress?.redrives ?? 0 });
+    const lastLook = job.progress?.checkedAt ?? job.progress?.since;
+    // A count that did not move while nobody could look (the recovery function or Cosmos DB was down
+    // too) says nothing: the job's own messages may still be waiting out that outage, so the clock restarts.
+    const unseen = lastLook === undefined || now() - Date.parse(lastLook) >= deps.stuckAfterMs;
+    if (job.progress?.done !== done || unseen) {
+      const redrives = job.progress?.redrives ?? 0;
+      await deps.store.recordProgress(job.jobId, { done, since, checkedAt: since, redrives });
       continue;
     }
-    if (now() - Date.parse(job.progress.since) < deps.stuckAfterMs) continue;
+    if (now() - Date.parse(job.progress.since) < deps.stuckAfterMs) {
+      await deps.store.recordProgress(job.jobId, { ...job.progress, checkedAt: since });
+      continue;
+    }
     const finished = await deps.store.resultIndexes(job.jobId);
     let items = 0;
     for (const slice of await deps.store.getSlices(job.jobId, job.requestHash)) {
@@ -61,7 +69,12 @@ export async function sweepBatchJobs(deps: {
       await deps.enqueueSlice({ jobId: job.jobId, items: unfinished, deferrals: 0 });
       items += unfinished.length;
     }
-    await deps.store.recordProgress(job.jobId, { done, since, redrives: job.progress.redrives + 1 });
+    await deps.store.recordProgress(job.jobId, {
+      done,
+      since,
+      checkedAt: since,
+      redrives: job.progress.redrives + 1,
+    });
     redriven += 1;
     log.warn('a batch job that stopped moving has its unfinished items queued again', {
       pending: job.total - done,

@@ -264,4 +264,30 @@ describe('batch service', () => {
     expect((await sweep()).closed).toBe(1);
     expect((await sweep()).open).toBe(0);
   });
+
+  it('when the sweep could not look for longer than the stuck time, then the clock restarts instead of re-driving at once', async () => {
+    const { batch, store } = setUp();
+    let now = Date.now();
+    await batch.submit(OWNER, { items: companies(2), schema: SCHEMA });
+    const requeued: unknown[] = [];
+    const sweep = () =>
+      sweepBatchJobs({
+        store,
+        resumeFanOut: (open) => batch.resumeFanOut(open),
+        enqueueSlice: (slice) => Promise.resolve(void requeued.push(slice)),
+        stuckAfterMs: 60_000,
+        log: recordingLogger().log,
+        now: () => now,
+      });
+    await sweep();
+    // An outage kept the recovery function from looking for ten minutes; the items' own messages may
+    // still be waiting out their redelivery delay.
+    now += 600_000;
+    expect((await sweep()).redriven).toBe(0);
+    now += 30_000;
+    expect((await sweep()).redriven).toBe(0);
+    now += 31_000;
+    expect((await sweep()).redriven).toBe(1);
+    expect(requeued).toHaveLength(1);
+  });
 });
