@@ -35,13 +35,22 @@ describe('the queue-function wrapper', () => {
     ['an invalid message', new ValidationError('items: must hold at least one item')],
     ['a conflict', new ConflictError('This idempotency key or job id was used for a different submission')],
   ])(
-    'when the handler fails with %s, then the message moves to <queue>-poison at once with its reason logged',
+    'when the handler fails with %s, then the message moves to <queue>-poison at once, marked as one that never succeeds, with its reason logged',
     async (_kind, error) => {
       const { services, sent, lines } = fakeServices();
       await expect(
         queueFunctionThrowing(error).createHandler(services)(MESSAGE, queueContext(1)),
       ).resolves.toBe(undefined);
-      expect(sent).toEqual([{ queue: 'widgets-poison', payload: MESSAGE }]);
+      // The mark tells the recovery function to leave it for inspection instead of re-driving it.
+      expect(sent).toEqual([
+        {
+          queue: 'widgets-poison',
+          payload: {
+            ...MESSAGE,
+            _poisoned: { retryable: false, reason: error.message, at: expect.any(String) },
+          },
+        },
+      ]);
       expect(lines.join('\n')).toContain('invalid widget message moved to widgets-poison');
       expect(lines.join('\n')).toContain(error.message);
     },
