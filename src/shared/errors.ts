@@ -1,3 +1,5 @@
+// Longer than 200 lines because it is the one error tree: every class, and the rules read from it
+// (retryable, a dependency down), in one place.
 import type { z } from 'zod';
 
 /**

@@ -1,3 +1,5 @@
+// Longer than 200 lines because a submission and its fan-out lease are one protocol over the job
+// document: who queues the slices, how far they got, and how a repeat or the recovery function resumes it.
 import { createHash, randomUUID } from 'node:crypto';
 
 import { ConflictError, NotFoundError } from '../errors';
