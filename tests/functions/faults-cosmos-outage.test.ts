@@ -1,8 +1,8 @@
 import { QueueServiceClient } from '@azure/storage-queue';
 
+import { appRootWithQueues, type CosmosProcess, startCosmosProcess } from '../../dev/stack/fault-stack';
 import { waitFor } from '../../dev/stack/ports';
 import { itemConversationId } from '../../src/shared/batch/deterministic-ids';
-import { appRootWithQueues, type CosmosProcess, startCosmosProcess } from '../support/fault-stack';
 import { easyAuthHeaders } from '../support/identity';
 import { getJson, startTestStack, type TestStack } from '../support/test-stack';
 

@@ -4,8 +4,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { freePort } from '../../dev/stack/ports';
-import { repoRoot } from './test-stack';
+import { repoRoot } from './isolated-stack';
+import { freePort } from './ports';
 
 /**
  * The Cosmos emulator in a process of its own, so an outage can be a real freeze: SIGSTOP leaves its
