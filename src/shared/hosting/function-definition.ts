@@ -25,6 +25,8 @@ export interface HttpScope {
   readonly log: Logger;
   readonly services: Services;
   readonly context: InvocationContext;
+  /** Aborted when the client goes away before its answer (where the runtime says so; see client-signal.ts). */
+  readonly signal: AbortSignal;
   /** The routing facts of the request, which need no validation: its method, URL and Accept header. */
   readonly request: { readonly method: string; readonly url: string; readonly accept: string };
 }

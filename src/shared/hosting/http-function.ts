@@ -9,6 +9,7 @@ import type { RequestSchemas, RouteContract } from '../http/route-contract';
 import { type Caller, requireAdmin } from '../identity/caller';
 import type { WindowQuotaName } from '../quota/quotas';
 import { runWithCorrelation } from '../telemetry/correlation';
+import { clientSignalOf } from './client-signal';
 import type { HttpFunctionDefinition, HttpHandler, HttpInput, HttpScope } from './function-definition';
 
 const ANONYMOUS: Caller = { userId: 'anonymous', roles: [] };
@@ -147,6 +148,7 @@ function wrap<R extends RequestSchemas>(
     const started = performance.now();
     const correlationId = correlationIdFrom(request.headers.get(CORRELATION_HEADER));
     const log = services.logger(context).child({ correlationId, functionName: name });
+    const signal = clientSignalOf(request);
     let response: HttpResponseInit;
     try {
       // Every span started while handling carries the correlation id and joins the host's trace.
@@ -168,13 +170,17 @@ function wrap<R extends RequestSchemas>(
             url: request.url,
             accept: request.headers.get('accept') ?? '',
           };
-          return handle(input, { caller, admin, correlationId, log, services, context, request: facts });
+          const scope = { caller, admin, correlationId, log, services, context, signal, request: facts };
+          return handle(input, scope);
         },
         { traceParent: context.traceContext?.traceParent },
       );
     } catch (thrown) {
-      response = toResponse(thrown, correlationId);
-      if (response.status === 500) log.error('unhandled error', { error: ensureError(thrown) });
+      // A client gone is no fault: its work stopped, and the answer (499, as proxies log it) goes to nobody.
+      response = signal.aborted ? { status: 499 } : toResponse(thrown, correlationId);
+      const stoppedBy = ensureError(thrown).message; // the abort, as whatever was running saw it
+      if (signal.aborted) log.info('client disconnected; its work was stopped', { route, stoppedBy });
+      else if (response.status === 500) log.error('unhandled error', { error: ensureError(thrown) });
     }
     const headers = new Headers(response.headers);
     headers.set('X-Request-ID', correlationId);
