@@ -13,7 +13,7 @@ import { connect } from 'node:net';
 import fc from 'fast-check';
 import { z } from 'zod';
 
-import { functionDefinitions } from '../../src/functions';
+import { functionTable } from '../../src/functions';
 import {
   ABUSE_LIMITS,
   type AbuseFixtures,
@@ -31,9 +31,7 @@ const PATH = process.env.ABUSE_PATH;
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /** Every HTTP function of the table is fuzzed, a new one included. */
-const HTTP_FUNCTIONS = functionDefinitions
-  .filter((definition) => definition.kind === 'http')
-  .map(({ name }) => name);
+const HTTP_FUNCTIONS = functionTable.filter((entry) => entry.kind === 'http').map(({ name }) => name);
 
 /** The share of the cases each property gets (1 unless named): body routes have the most ways to go wrong. */
 const SHARES: Record<string, number> = {
@@ -83,7 +81,7 @@ describe('hostile requests to every route', () => {
     );
     base = (await stack.startHost({ AUTH_MODE: 'easyauth', CONNECTORS_ENABLED: 'true', ...limits })).url;
     fixtures = await createFixtures(base);
-    arbitraries = hostileRequestsByFunction(fixtures);
+    arbitraries = await hostileRequestsByFunction(fixtures);
   }, 120_000);
   afterAll(() => stack.stop());
 

@@ -68,7 +68,7 @@ export function createBatchService(deps: {
       request: BatchJobRequest,
       options: { idempotencyKey?: string; jobId?: string } = {},
     ) {
-      compileOutputSchema(request.schema);
+      await compileOutputSchema(request.schema);
       const requestHash = createHash('sha256')
         .update(
           JSON.stringify([request.items, request.schema, request.instructions ?? null, request.name ?? null]),

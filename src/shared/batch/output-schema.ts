@@ -5,15 +5,16 @@ import { ValidationError } from '../errors';
 import { loadAjv } from '../lazy-modules';
 
 const MAX_SCHEMA_CHARS = 32_000;
-let ajv: Ajv | undefined;
+let ajv: Promise<Ajv> | undefined;
 // Loaded on first use: ajv costs about 40 ms at import, and most invocations never need it.
-const getAjv = (): Ajv => (ajv ??= new (loadAjv())({ allErrors: true, strict: false }));
+const getAjv = (): Promise<Ajv> =>
+  (ajv ??= loadAjv().then((Ajv) => new Ajv({ allErrors: true, strict: false })));
 
 /**
  * Checks that a submitted JSON Schema is valid (with ajv, against its meta-schema), describes an object,
  * and is of a reasonable size; returns its compiled validator.
  */
-export function compileOutputSchema(schema: Record<string, unknown>): ValidateFunction {
+export async function compileOutputSchema(schema: Record<string, unknown>): Promise<ValidateFunction> {
   if (JSON.stringify(schema).length > MAX_SCHEMA_CHARS) {
     throw new ValidationError(`The schema is larger than ${MAX_SCHEMA_CHARS} characters`, [
       { path: 'schema', message: 'too large' },
@@ -24,7 +25,7 @@ export function compileOutputSchema(schema: Record<string, unknown>): ValidateFu
       { path: 'schema.type', message: 'must be "object"' },
     ]);
   }
-  const validator = getAjv();
+  const validator = await getAjv();
   let valid: boolean;
   try {
     valid = validator.validateSchema(schema) === true;

@@ -1,5 +1,6 @@
 import type { HttpMethod, HttpResponseInit } from '@azure/functions';
 
+import type { Services } from '../composition/services';
 import type { AppConfig } from '../config/settings';
 import { ensureError } from '../errors';
 import { CORRELATION_HEADER, correlationIdFrom } from '../http/correlation';
@@ -12,10 +13,15 @@ import type { HttpFunctionDefinition, HttpHandler, HttpInput, HttpScope } from '
 
 const ANONYMOUS: Caller = { userId: 'anonymous' };
 
-interface HttpFunctionSpec<R extends RequestSchemas> extends Omit<RouteContract, 'request'> {
-  readonly name: string;
-  readonly route: string;
-  readonly methods: readonly HttpMethod[];
+interface HttpFunctionSpec<
+  R extends RequestSchemas,
+  Name extends string = string,
+  Route extends string = string,
+  Methods extends readonly HttpMethod[] = readonly HttpMethod[],
+> extends Omit<RouteContract, 'request'> {
+  readonly name: Name;
+  readonly route: Route;
+  readonly methods: Methods;
   /** No caller identity needed (health, this document). Every other function requires one. */
   readonly anonymous?: boolean;
   /**
@@ -50,9 +56,12 @@ interface NoRequest {
  *   }),
  * });
  */
-export function defineHttpFunction<const R extends RequestSchemas = NoRequest>(
-  spec: HttpFunctionSpec<R>,
-): HttpFunctionDefinition {
+export function defineHttpFunction<
+  const R extends RequestSchemas = NoRequest,
+  const Name extends string = string,
+  const Route extends string = string,
+  const Methods extends readonly HttpMethod[] = readonly HttpMethod[],
+>(spec: HttpFunctionSpec<R, Name, Route, Methods>): HttpFunctionDefinition<Name, Route, Methods> {
   const { name, route, methods, anonymous = false, authorize, request, handle, ...documented } = spec;
   const schemas: RequestSchemas = request ?? {};
   return {
@@ -71,9 +80,16 @@ export function defineHttpFunction<const R extends RequestSchemas = NoRequest>(
 }
 
 /** The catch-all: served like any route, but not part of the API and so not documented. */
-export function defineCatchAllFunction<const R extends RequestSchemas>(
-  spec: Pick<HttpFunctionSpec<R>, 'name' | 'route' | 'methods' | 'handle'> & { readonly request: R },
-): HttpFunctionDefinition {
+export function defineCatchAllFunction<
+  const R extends RequestSchemas,
+  const Name extends string = string,
+  const Route extends string = string,
+  const Methods extends readonly HttpMethod[] = readonly HttpMethod[],
+>(
+  spec: Pick<HttpFunctionSpec<R, Name, Route, Methods>, 'name' | 'route' | 'methods' | 'handle'> & {
+    readonly request: R;
+  },
+): HttpFunctionDefinition<Name, Route, Methods> {
   return {
     kind: 'http',
     name: spec.name,
@@ -100,7 +116,7 @@ interface Wrapped<R extends RequestSchemas> {
 
 function wrap<R extends RequestSchemas>(
   { name, route, anonymous, authorize, schemas, handle }: Wrapped<R>,
-  services: Parameters<HttpFunctionDefinition['createHandler']>[0],
+  services: Services,
 ): HttpHandler {
   const read = createRequestReader(schemas, services.config);
   return async (request, context) => {

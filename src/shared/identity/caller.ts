@@ -1,5 +1,5 @@
 import type { HttpRequest } from '@azure/functions';
-import { z } from 'zod';
+import * as z from 'zod';
 
 import type { AppConfig } from '../config/settings';
 import { UnauthorizedError } from '../errors';
@@ -76,9 +76,9 @@ export function easyAuthCaller(request: HttpRequest): Promise<Caller> {
  */
 export function jwtCaller(options: { issuer: string; audience: string; jwksUri: string }): CallerResolver {
   let verify: ((token: string) => Promise<Record<string, unknown>>) | undefined;
-  const getVerifier = () => {
+  const getVerifier = async () => {
     if (verify !== undefined) return verify;
-    const jose = loadJose();
+    const jose = await loadJose();
     const keys = jose.createRemoteJWKSet(new URL(options.jwksUri));
     verify = async (token) =>
       (await jose.jwtVerify(token, keys, { issuer: options.issuer, audience: options.audience })).payload;
@@ -89,7 +89,7 @@ export function jwtCaller(options: { issuer: string; audience: string; jwksUri: 
     if (match?.[1] === undefined) throw new UnauthorizedError('A bearer token is required');
     let claims: Record<string, unknown>;
     try {
-      claims = await getVerifier()(match[1]);
+      claims = await (await getVerifier())(match[1]);
     } catch {
       throw new UnauthorizedError('The bearer token is not valid');
     }
