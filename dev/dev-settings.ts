@@ -31,3 +31,6 @@ export const devSettings = {
     description: 'Port of the local dynamic sessions (connector sandbox) simulator',
   }),
 } as const;
+
+/** Where `npm run build` puts the reference web app (webapp/vite.config.mts); the local host serves it at `/`. */
+export const WEB_APP_DIR = 'dist/webapp';

@@ -44,8 +44,31 @@ param jwtAudience string = ''
 @description('jwt: the issuer\'s JWKS URL.')
 param jwtJwksUri string = ''
 
+@description('jwt: comma-separated client ids (azp / appid) that may call, e.g. the single-page app\'s. Empty: any application of the issuer.')
+param jwtAllowedClientIds string = ''
+
+@description('jwt: comma-separated delegated scopes; a token needs one of them in scp. Empty: not checked.')
+param jwtRequiredScopes string = ''
+
+@description('jwt: comma-separated app roles; a token needs one of them in roles. Empty: not checked.')
+param jwtRequiredRoles string = ''
+
+@description('The role that may read config-info and deep health (AUTH_ADMIN_ROLE).')
+param adminRole string = 'admin'
+
 @description('Comma-separated origins of the single-page app allowed by CORS, e.g. https://chat.example.com. Empty: none. "*" is refused.')
 param allowedOrigins string = ''
+
+// The reference web app on Azure Static Web Apps (webapp/), signing users in with MSAL for AUTH_MODE=jwt
+@description('Region of the static web app: centralus, eastus2, eastasia, westeurope or westus2.')
+@allowed(['centralus', 'eastus2', 'eastasia', 'westeurope', 'westus2'])
+param webAppLocation string = 'westeurope'
+
+@description('Client id of the Microsoft Entra app registration the web app signs users in with (its SPA platform). Empty: the web app signs no one in.')
+param webAppClientId string = ''
+
+@description('The scope the web app asks tokens for, e.g. api://<client id>/access_as_user; its audience is AUTH_JWT_AUDIENCE.')
+param webAppApiScope string = ''
 
 // Azure OpenAI
 @description('Region of the Azure OpenAI account; default the main region. Pick one that offers the model.')
@@ -235,6 +258,16 @@ module sessions 'modules/sessions.bicep' = if (connectorsOn) {
   }
 }
 
+module staticWebApp 'modules/static-web-app.bicep' = {
+  name: 'static-web-app'
+  scope: rg
+  params: {
+    name: 'swa-${resourceToken}'
+    location: webAppLocation
+    tags: tags
+  }
+}
+
 // Depends on every module above through their outputs, so the identity already holds its roles
 // when the app first starts.
 module functionApp 'modules/function-app.bicep' = {
@@ -267,7 +300,12 @@ module functionApp 'modules/function-app.bicep' = {
     jwtIssuer: jwtIssuer
     jwtAudience: jwtAudience
     jwtJwksUri: jwtJwksUri
-    allowedOrigins: checkedCorsOrigins
+    jwtAllowedClientIds: jwtAllowedClientIds
+    jwtRequiredScopes: jwtRequiredScopes
+    jwtRequiredRoles: jwtRequiredRoles
+    adminRole: adminRole
+    // The web app calls the API from its own origin: CORS allows it besides the listed ones.
+    allowedOrigins: union(checkedCorsOrigins, [staticWebApp.outputs.origin])
     amlScoringUri: amlScoringUri
     amlDeployment: amlDeployment
     connectorsEnabled: connectorsOn
@@ -309,6 +347,14 @@ output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
 output SERVICE_API_NAME string = functionApp.outputs.name
 output SERVICE_API_URI string = functionApp.outputs.uri
+output SERVICE_WEB_NAME string = staticWebApp.outputs.name
+output SERVICE_WEB_URI string = staticWebApp.outputs.origin
+
+// What the web app's build reads (infra/hooks/write-webapp-env.mjs writes them for Vite).
+output WEBAPP_API_BASE_URL string = functionApp.outputs.uri
+output WEBAPP_ENTRA_CLIENT_ID string = webAppClientId
+output WEBAPP_ENTRA_TENANT_ID string = tenant().tenantId
+output WEBAPP_API_SCOPE string = webAppApiScope
 
 output AZURE_OPENAI_ENDPOINT string = openAi.outputs.endpoint
 output AZURE_OPENAI_DEPLOYMENT string = openAi.outputs.deploymentName

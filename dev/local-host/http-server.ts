@@ -6,6 +6,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { CORRELATION_HEADER, correlationIdFrom } from '../../src/shared/http/correlation';
 import { RouteTable } from '../../src/shared/http/route-table';
 import type { Registration } from './functions-core';
+import { serveStaticFile } from './static-files';
 
 /**
  * The parts of `@azure/functions` the host builds invocations with. The host takes them from the app's
@@ -25,6 +26,10 @@ export interface HttpHostOptions {
   readonly invocationLog: (level: string, line: string) => void;
   /** What this host actually serves (HTTP routes and running queue listeners), for GET /admin/functions. */
   readonly served: () => readonly ServedFunction[];
+  /** A built web app served at `/`, outside the route prefix and /admin (npm start's reference web app). */
+  readonly webAppRoot?: string | undefined;
+  /** The longest stretch the event loop was held, for GET (and DELETE, to reset) /admin/event-loop. */
+  readonly eventLoop?: { read(): unknown; reset(): void };
 }
 
 export interface ServedFunction {
@@ -105,6 +110,24 @@ export function createHttpHost(registrations: readonly Registration[], options: 
       return;
     }
 
+    if (url.pathname === '/admin/event-loop' && options.eventLoop !== undefined) {
+      // Local only: lets a test check that no input held the event loop (see busy-probe.ts).
+      if (method === 'DELETE') options.eventLoop.reset();
+      outgoing.writeHead(200, { 'Content-Type': 'application/json' });
+      outgoing.end(JSON.stringify(options.eventLoop.read()));
+      return;
+    }
+    // Route matching is case-insensitive, as in Azure: /API/health is the API's too. A path written under
+    // the prefix stays the host's even when dot segments (%2e%2e) would normalise it out of there.
+    const prefix = `/${options.routePrefix.toLowerCase()}`;
+    const isHostPath = [url.pathname, (incoming.url ?? '/').split('?')[0] ?? '/']
+      .map((path) => path.toLowerCase())
+      .some((path) => path === prefix || path.startsWith(`${prefix}/`) || path.startsWith('/admin/'));
+    if (options.webAppRoot !== undefined && !isHostPath && (method === 'GET' || method === 'HEAD')) {
+      await serveStaticFile(options.webAppRoot, url.pathname, method, outgoing);
+      return;
+    }
+
     const matched = routes.match(url.pathname, method);
     if (matched.found === undefined) {
       const correlationId = correlationIdFrom(incoming.headers[CORRELATION_HEADER]?.toString());
@@ -148,10 +171,12 @@ export function createHttpHost(registrations: readonly Registration[], options: 
 
     const result = await registration.handler(request, context);
     const response = result instanceof HttpResponse ? result : new HttpResponse(result ?? {});
-    const headers: Record<string, string> = { ...cors };
+    // Merged by name, case-insensitively: the app's own headers win over the host's CORS defaults.
+    const merged = new Headers(cors);
     response.headers.forEach((value, key) => {
-      headers[key] = value;
+      merged.set(key, value);
     });
+    const headers: Record<string, string> = Object.fromEntries(merged);
     for (const cookie of response.cookies) {
       outgoing.appendHeader('Set-Cookie', `${cookie.name}=${cookie.value}`);
     }
@@ -205,7 +230,7 @@ function corsHeaders(
   if (origin === undefined || !allowed.includes(origin)) return undefined;
   return {
     'Access-Control-Allow-Origin': origin,
-    'Access-Control-Expose-Headers': 'X-Request-ID, Location, Retry-After',
+    'Access-Control-Expose-Headers': 'X-Request-ID, Retry-After, Location, X-Conversation-Id',
     Vary: 'Origin',
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -8,7 +8,8 @@ import { readSources } from '../../src/shared/config/sources';
 import { ConfigError } from '../../src/shared/errors';
 import { lazyCredential } from '../../src/shared/identity/azure-credential';
 import { createQueueServiceClient } from '../../src/shared/queues/queue-service';
-import { devSettings } from '../dev-settings';
+import { devSettings, WEB_APP_DIR } from '../dev-settings';
+import { startBusyProbe } from './busy-probe';
 import { registrations, setSystemLog } from './functions-core';
 import { readHostConfig } from './host-config';
 import { createHttpHost, type FunctionsLibrary, httpFunctionsOf, type ServedFunction } from './http-server';
@@ -45,9 +46,12 @@ async function main(): Promise<void> {
   const { InvocationContext } = library;
 
   const served: ServedFunction[] = httpFunctionsOf(registrations, hostConfig.routePrefix);
+  const webAppRoot = join(appRoot, WEB_APP_DIR);
   const server = createHttpHost(registrations, {
     library,
+    webAppRoot: existsSync(join(webAppRoot, 'index.html')) ? webAppRoot : undefined,
     served: () => served,
+    eventLoop: startBusyProbe(),
     routePrefix: hostConfig.routePrefix,
     allowedOrigins: config.CORS_ALLOWED_ORIGINS,
     log: (level, line) => write(level, `[host] ${line}`),

@@ -42,6 +42,7 @@ export const deepHealth: Check = async (options) => {
   if ((reply.status === 401 || reply.status === 403) && options.token === undefined) {
     return skipped(`${describe(reply)}: needs an admin's token (--token)`);
   }
+  if (reply.status === 403) return failed(`${describe(reply)}: the token's caller lacks AUTH_ADMIN_ROLE`);
   const body = deepHealthSchema.safeParse(reply.json);
   if (!body.success) return failed(describe(reply));
   const checks = Object.entries(body.data.checks);

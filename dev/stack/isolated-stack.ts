@@ -16,6 +16,11 @@ export interface IsolatedStack extends Stack {
   /** Starts (or restarts) the built local host against this stack; extra settings override the stack's. */
   startHost(extra?: Record<string, string>): Promise<LocalHostProcess>;
   readonly host: () => LocalHostProcess;
+  /**
+   * Starts one more host on its own port against the same stack: a second instance of the app, as Flex
+   * Consumption runs when it scales out. Stopped with the stack.
+   */
+  startAnotherHost(extra?: Record<string, string>): Promise<LocalHostProcess>;
 }
 
 export interface IsolatedStackOptions {
@@ -57,6 +62,20 @@ export async function startIsolatedStack(options: IsolatedStackOptions = {}): Pr
   });
   const appRoot = options.appRoot ?? linkedAppRoot();
   let host: LocalHostProcess | undefined;
+  const others: LocalHostProcess[] = [];
+  const spawn = async (port: number, extra: Record<string, string>) =>
+    spawnLocalHost({
+      appRoot,
+      port,
+      output: 'capture',
+      env: {
+        PATH: process.env.PATH,
+        LOCAL_HOST_QUEUE_LEASE_SECONDS: String(dev.LOCAL_HOST_QUEUE_LEASE_SECONDS),
+        ...stack.env,
+        ...given,
+        ...extra,
+      },
+    });
   return {
     ...stack,
     host: () => {
@@ -64,22 +83,16 @@ export async function startIsolatedStack(options: IsolatedStackOptions = {}): Pr
       return host;
     },
     async startHost(extra = {}) {
-      host = await spawnLocalHost({
-        appRoot,
-        port: dev.PORT,
-        output: 'capture',
-        env: {
-          PATH: process.env.PATH,
-          LOCAL_HOST_QUEUE_LEASE_SECONDS: String(dev.LOCAL_HOST_QUEUE_LEASE_SECONDS),
-          ...stack.env,
-          ...given,
-          ...extra,
-        },
-      });
+      host = await spawn(dev.PORT, extra);
       return host;
     },
+    async startAnotherHost(extra = {}) {
+      const another = await spawn(await freePort(), extra);
+      others.push(another);
+      return another;
+    },
     async stop() {
-      await host?.stop();
+      await Promise.all([host?.stop(), ...others.map((other) => other.stop())]);
       await stack.stop();
       if (options.appRoot === undefined) rmSync(appRoot, { recursive: true, force: true });
     },

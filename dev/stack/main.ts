@@ -1,10 +1,13 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
 import Table from 'cli-table3';
 
 import { parseSettings } from '../../src/shared/config/load-config';
 import { settings } from '../../src/shared/config/settings';
 import { readSources } from '../../src/shared/config/sources';
 import { ConfigError } from '../../src/shared/errors';
-import { devSettings } from '../dev-settings';
+import { devSettings, WEB_APP_DIR } from '../dev-settings';
 import { readEnvironmentOptions } from '../model-simulator/environment-options';
 import { type LocalHostProcess, spawnLocalHost } from './local-host-process';
 import { ensurePortFree } from './ports';
@@ -50,12 +53,16 @@ async function main(): Promise<void> {
   void host.exited.then((code) => stop(code ?? 1));
 
   const table = new Table({ head: ['service', 'url', 'local or real'], style: { head: [], border: [] } });
+  const webApp = existsSync(join(appRoot, WEB_APP_DIR, 'index.html'))
+    ? `${host.url}/`
+    : 'not built: npm run build';
   table.push(
+    ['Web app', webApp, 'local'],
     ['Functions host', `${host.url}/api`, 'local'],
     ...stack.rows.map((row) => [row.service, row.url, row.kind]),
   );
   process.stdout.write(
-    `\n${table.toString()}\n\nReady: try curl ${host.url}/api/health — Ctrl-C stops everything.\n`,
+    `\n${table.toString()}\n\nReady: open ${host.url}/ in a browser, or try curl ${host.url}/api/health — Ctrl-C stops everything.\n`,
   );
 }
 

@@ -100,6 +100,24 @@ resource batch 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@20
   }
 }
 
+// Per-user quota counters (QUOTA_*): one document per user, quota and window, grown with atomic patch
+// incr. Each counter carries a ttl a day past its window, so time-to-live is on without a default.
+resource quotas 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
+  parent: database
+  name: 'quotas'
+  properties: {
+    resource: {
+      id: 'quotas'
+      partitionKey: {
+        paths: ['/userId']
+        kind: 'Hash'
+        version: 2
+      }
+      defaultTtl: -1
+    }
+  }
+}
+
 // The data-plane scope of the app's database: items in its containers, not other databases of the account.
 var databaseScope = '${account.id}/dbs/${database.name}'
 

@@ -81,6 +81,18 @@ param jwtAudience string = ''
 @description('jwt: the issuer\'s JWKS URL.')
 param jwtJwksUri string = ''
 
+@description('jwt: comma-separated client ids that may call (AUTH_JWT_ALLOWED_CLIENT_IDS); empty: any.')
+param jwtAllowedClientIds string = ''
+
+@description('jwt: comma-separated scopes, one of which a token must carry (AUTH_JWT_REQUIRED_SCOPES).')
+param jwtRequiredScopes string = ''
+
+@description('jwt: comma-separated app roles, one of which a token must carry (AUTH_JWT_REQUIRED_ROLES).')
+param jwtRequiredRoles string = ''
+
+@description('The role that may read config-info and deep health (AUTH_ADMIN_ROLE).')
+param adminRole string = 'admin'
+
 @description('Origins of the single-page app allowed by CORS. Empty: no cross-origin caller. Never "*".')
 param allowedOrigins array = []
 
@@ -119,16 +131,17 @@ var coreAppSettings = {
   COSMOS_ENDPOINT: cosmosEndpoint
   COSMOS_DATABASE: cosmosDatabaseName
   AUTH_MODE: authMode
+  AUTH_ADMIN_ROLE: adminRole
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=${identityClientId}'
 }
 
-// jwt mode: the app validates bearer tokens itself.
-var jwtAppSettings = authMode == 'jwt' ? {
+// jwt mode: the app validates bearer tokens itself; the client, scope and role checks only when given.
+var jwtAppSettings = authMode == 'jwt' ? union({
   AUTH_JWT_ISSUER: jwtIssuer
   AUTH_JWT_AUDIENCE: jwtAudience
   AUTH_JWT_JWKS_URI: jwtJwksUri
-} : {}
+}, empty(jwtAllowedClientIds) ? {} : { AUTH_JWT_ALLOWED_CLIENT_IDS: jwtAllowedClientIds }, empty(jwtRequiredScopes) ? {} : { AUTH_JWT_REQUIRED_SCOPES: jwtRequiredScopes }, empty(jwtRequiredRoles) ? {} : { AUTH_JWT_REQUIRED_ROLES: jwtRequiredRoles }) : {}
 
 // Azure ML scoring, only when configured.
 var amlAppSettings = union(empty(amlScoringUri) ? {} : { AML_SCORING_URI: amlScoringUri }, empty(amlDeployment) ? {} : { AML_DEPLOYMENT: amlDeployment })

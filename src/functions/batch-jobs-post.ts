@@ -7,6 +7,7 @@ import {
   errorResponse,
   headerRefs,
   jsonResponse,
+  quotaErrors,
   storageErrors,
 } from '../shared/http/api-contract/responses';
 
@@ -32,6 +33,7 @@ export const batchJobsPost = defineHttpFunction({
     409: errorResponse('The Idempotency-Key (or job id) was used for a different submission (conflict)'),
     413: errorResponse('The body is larger than BATCH_MAX_BODY_BYTES (default 10 MiB) (payload_too_large)'),
     415: bodyErrors[415],
+    ...quotaErrors,
     ...storageErrors,
   },
   handle: async ({ headers, body }, { services, caller }) => {

@@ -27,7 +27,11 @@ export const batchJobsQueue = defineQueueFunction({
       );
     }
     const { userId, jobId, ...request } = parsed.data;
-    const job = await services.batch.submit({ userId }, request, jobId === undefined ? {} : { jobId });
+    const job = await services.batch.submit(
+      { userId, roles: [] },
+      request,
+      jobId === undefined ? {} : { jobId },
+    );
     log.info('queued batch job accepted', { jobId: job.jobId, total: job.total, created: job.created });
   },
 });

@@ -1,7 +1,13 @@
+import { fromChatRequest } from '../shared/chat/chat-request';
 import { defineHttpFunction } from '../shared/hosting/http-function';
 import { chatResponseSchema } from '../shared/http/api-contract/chat-schemas';
 import { chatRequestBody } from '../shared/http/api-contract/request-schemas';
-import { chatTurnErrors, JSON_MEDIA_TYPE, SSE_MEDIA_TYPE } from '../shared/http/api-contract/responses';
+import {
+  chatTurnErrors,
+  JSON_MEDIA_TYPE,
+  quotaErrors,
+  SSE_MEDIA_TYPE,
+} from '../shared/http/api-contract/responses';
 import { chatStreamEventSchema } from '../shared/http/api-contract/stream-schemas';
 import { toChatResponse } from '../shared/http/chat-response';
 import { streamChatTurn } from '../shared/http/stream-chat-turn';
@@ -23,6 +29,7 @@ export const chatPost = defineHttpFunction({
     'A stream is one `data: <ChatStreamEvent JSON>` event per piece: metadata first, then tool_call, tool_result and chunk events as they happen, and done (or error) last. ' +
     'A failure before the stream starts is an ordinary error response.',
   request: { body: chatRequestBody },
+  quota: 'requests_per_minute',
   responses: {
     200: {
       description:
@@ -33,12 +40,14 @@ export const chatPost = defineHttpFunction({
       },
     },
     ...chatTurnErrors,
+    ...quotaErrors,
   },
   handle: async ({ body }, { services, log, caller, correlationId, request }) => {
     const context = { caller, log, correlationId };
+    const turn = fromChatRequest(body);
     if (body.stream !== true && !request.accept.includes('text/event-stream'))
-      return { jsonBody: toChatResponse(await services.chat.answer(body, context)) };
-    return streamChatTurn(services.chat, body, context, {
+      return { jsonBody: toChatResponse(await services.chat.answer(turn, context)) };
+    return streamChatTurn(services.chat, turn, context, {
       encode: toServerSentEvents,
       contentType: 'text/event-stream; charset=utf-8',
     });

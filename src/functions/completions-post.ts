@@ -1,7 +1,7 @@
 import { defineHttpFunction } from '../shared/hosting/http-function';
 import { completionsAnswerSchema } from '../shared/http/api-contract/completions-schemas';
 import { completionsRequestBody } from '../shared/http/api-contract/request-schemas';
-import { bodyErrors, jsonResponse, modelErrors } from '../shared/http/api-contract/responses';
+import { bodyErrors, jsonResponse, modelErrors, quotaErrors } from '../shared/http/api-contract/responses';
 
 /**
  * POST /api/completions: one prompt, one answer, with the character and token counts of both (the
@@ -14,11 +14,15 @@ export const completionsPost = defineHttpFunction({
   tag: 'chat',
   summary: 'One prompt, one answer, with character and token counts',
   request: { body: completionsRequestBody },
+  quota: 'requests_per_minute',
   responses: {
     200: jsonResponse('The answer', completionsAnswerSchema),
     ...modelErrors,
+    ...quotaErrors,
     413: bodyErrors[413],
     415: bodyErrors[415],
   },
-  handle: async ({ body }, { services }) => ({ jsonBody: await services.completions.complete(body) }),
+  handle: async ({ body }, { services, caller }) => ({
+    jsonBody: await services.completions.complete(caller, body),
+  }),
 });

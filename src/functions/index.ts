@@ -20,6 +20,16 @@ export const functionTable: readonly FunctionEntry[] = [
   httpFunction({ name: 'chat-stream', route: 'chat/stream', methods: ['POST'] }, () =>
     import('./chat-stream-post.js').then((module) => module.chatStreamPost),
   ),
+  httpFunction({ name: 'chat-ui', route: 'chat/ui', methods: ['POST'] }, () =>
+    import('./chat-ui-post.js').then((module) => module.chatUiPost),
+  ),
+  httpFunction(
+    { name: 'openai-chat-completions', route: 'openai/v1/chat/completions', methods: ['POST'] },
+    () => import('./openai-chat-completions-post.js').then((module) => module.openAIChatCompletionsPost),
+  ),
+  httpFunction({ name: 'openai-models', route: 'openai/v1/models', methods: ['GET'] }, () =>
+    import('./openai-models-get.js').then((module) => module.openAIModelsGet),
+  ),
   httpFunction({ name: 'completions', route: 'completions', methods: ['POST'] }, () =>
     import('./completions-post.js').then((module) => module.completionsPost),
   ),
@@ -31,6 +41,9 @@ export const functionTable: readonly FunctionEntry[] = [
   ),
   httpFunction({ name: 'conversations-delete', route: 'conversations/{id}', methods: ['DELETE'] }, () =>
     import('./conversations-delete.js').then((module) => module.conversationsDelete),
+  ),
+  httpFunction({ name: 'me-usage', route: 'me/usage', methods: ['GET'] }, () =>
+    import('./me-usage-get.js').then((module) => module.meUsageGet),
   ),
   queueFunction({ name: 'history-writes', queueName: queueNames.historyWrites }, () =>
     import('./history-writes-queue.js').then((module) => module.historyWritesQueue),

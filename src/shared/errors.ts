@@ -52,15 +52,30 @@ export class ContentFilteredError extends AppError {
   }
 }
 
+/** Why a caller was refused, for the caller to act on (never the token or the principal itself). */
+export interface RefusalReason {
+  /** A stable code, e.g. `token_expired`, `missing_scope`. */
+  readonly code: string;
+  /** Extra response headers: `WWW-Authenticate` for bearer tokens (RFC 6750). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
 export class UnauthorizedError extends AppError {
-  constructor(message = 'Authentication is required') {
-    super(401, 'unauthorized', message);
+  constructor(message = 'Authentication is required', reason?: RefusalReason) {
+    super(
+      401,
+      'unauthorized',
+      message,
+      reason === undefined ? undefined : [{ code: reason.code, message }],
+      reason?.headers,
+    );
   }
 }
 
+/** A known caller who may not do this: a missing scope or role, or a route for admins. */
 export class ForbiddenError extends AppError {
-  constructor(message = 'The caller may not do this') {
-    super(403, 'forbidden', message);
+  constructor(message: string, reason: RefusalReason) {
+    super(403, 'forbidden', message, [{ code: reason.code, message }], reason.headers);
   }
 }
 
@@ -102,11 +117,26 @@ export class UnsupportedMediaTypeError extends AppError {
   }
 }
 
-export class RateLimitedError extends AppError {
-  constructor(message: string, retryAfterSeconds: number) {
-    super(429, 'rate_limited', message, undefined, {
-      'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
-    });
+/**
+ * A per-user quota is used up (`QUOTA_*`). The detail names the quota; Retry-After says when its window
+ * resets. Worth retrying only when that is soon (a queued job then waits on the queue's redelivery);
+ * a day's quota is not.
+ */
+export class QuotaExceededError extends AppError {
+  constructor(
+    readonly quota: string,
+    message: string,
+    retryAfterSeconds: number,
+  ) {
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    super(
+      429,
+      'quota_exceeded',
+      message,
+      [{ code: quota, message }],
+      { 'Retry-After': String(seconds) },
+      seconds <= 60,
+    );
   }
 }
 

@@ -10,7 +10,6 @@ export const loadCosmos = () => import('./sdk/cosmos.js').then((module) => modul
 export const loadStorageQueue = () => import('./sdk/storage-queue.js').then((module) => module.storageQueue);
 export const loadIdentity = () => import('./sdk/identity.js').then((module) => module.identity);
 export const loadJose = () => import('./sdk/jose.js').then((module) => module.jose);
-export const loadAjv = () => import('./sdk/ajv.js').then((module) => module.Ajv);
 
 type OpenAIModule = typeof import('openai');
 let openai: OpenAIModule | undefined;
@@ -23,3 +22,12 @@ export const loadOpenAI = async (): Promise<OpenAIModule> =>
  * errors once it is loaded (the client that threw it loaded it), so classifying errors needs no load.
  */
 export const loadedOpenAI = (): OpenAIModule | undefined => openai;
+
+// Used inside synchronous code (a batch schema checked and compiled, its regular expressions compiled by
+// ajv, a prompt counted token by token), so loaded with a plain `require` on first use.
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-member-access */
+export const loadAjv = (): typeof import('ajv').default => require('ajv').default;
+export const loadRe2 = (): typeof import('re2js') => require('re2js');
+export const loadTokenizer = (): typeof import('gpt-tokenizer/encoding/o200k_base') =>
+  require('gpt-tokenizer/encoding/o200k_base');
+/* eslint-enable @typescript-eslint/no-require-imports, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-member-access */

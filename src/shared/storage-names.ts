@@ -7,6 +7,8 @@ export const cosmosContainers = {
   conversations: { name: 'conversations', partitionKeyPath: '/userId' },
   /** Batch jobs and their item results, one logical partition per job. */
   batch: { name: 'batch', partitionKeyPath: '/jobId' },
+  /** Per-user quota counters (a document per quota window) and gauges, one logical partition per user. */
+  quotas: { name: 'quotas', partitionKeyPath: '/userId' },
 } as const;
 
 export const queueNames = {

@@ -60,10 +60,37 @@ describe('local host with Azurite and the Cosmos emulator', () => {
     expect(body).toMatchObject({ error: { code: 'method_not_allowed' }, correlationId: expect.any(String) });
   });
 
-  it('when a path is outside the route prefix, then the host itself answers a JSON 404', async () => {
-    const { status, body } = await getJson(`${base}/elsewhere`);
+  it('when a path outside the route prefix is not a GET, then the host itself answers a JSON 404', async () => {
+    const { status, body } = await getJson(`${base}/elsewhere`, { method: 'POST' });
     expect(status).toBe(404);
     expect(body).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('when the built web app is asked for, then it is served at / and its routes, and never shadows /api or leaves its folder', async () => {
+    const page = await fetch(`${base}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await page.text();
+    expect(html).toContain('<div id="root">');
+    const route = await fetch(`${base}/c/some-chat`);
+    expect([route.status, await route.text()]).toEqual([200, html]);
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1] ?? '';
+    const script = await fetch(`${base}${asset}`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(script.headers.get('cache-control')).toContain('immutable');
+    await script.arrayBuffer();
+    for (const outside of [
+      '/package.json',
+      '/..%2fpackage.json',
+      '/%2e%2e/host.json',
+      '/assets/missing.js',
+    ]) {
+      const response = await fetch(`${base}${outside}`);
+      expect({ outside, status: response.status }).toEqual({ outside, status: 404 });
+      await response.arrayBuffer();
+    }
+    expect((await getJson(`${base}/API/health`)).body).toMatchObject({ status: 'healthy' });
   });
 
   it('when an allowed origin sends a preflight, then it is answered with CORS headers', async () => {
@@ -75,6 +102,10 @@ describe('local host with Azurite and the Cosmos emulator', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     const simple = await fetch(`${base}/api/health`, { headers: { Origin: ORIGIN } });
     expect(simple.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    // Set by the app itself, so a page on another origin reads them in Azure too.
+    expect(simple.headers.get('access-control-expose-headers')).toBe(
+      'X-Request-ID, Retry-After, Location, X-Conversation-Id',
+    );
   });
 
   it('when another origin sends a preflight, then it is refused without CORS headers', async () => {

@@ -80,7 +80,8 @@ describe('npm run smoke against the app through the local host', () => {
 
   it('when the app runs with AUTH_MODE jwt and a token is given, then chat passes with it and forged headers get 401', async () => {
     const base = await start(issuer.settings);
-    const token = await issuer.token('smoke-user');
+    // An admin's token (AUTH_ADMIN_ROLE, default admin): deep health answers admins only.
+    const token = await issuer.token('smoke-user', { roles: ['admin'] });
     const run = await smoke(['--url', base, '--token', token]);
     expect(run.outcomes).toMatchObject({
       health: 'passed',

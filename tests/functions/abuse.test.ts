@@ -13,7 +13,7 @@ import { connect } from 'node:net';
 import fc from 'fast-check';
 import { z } from 'zod';
 
-import { functionTable } from '../../src/functions';
+import { functionTable, loadFunctionDefinitions } from '../../src/functions';
 import {
   ABUSE_LIMITS,
   type AbuseFixtures,
@@ -33,6 +33,17 @@ const REQUEST_TIMEOUT_MS = 10_000;
 /** Every HTTP function of the table is fuzzed, a new one included. */
 const HTTP_FUNCTIONS = functionTable.filter((entry) => entry.kind === 'http').map(({ name }) => name);
 
+/** The error shape of each function whose protocol has its own (OpenAI's), from its contract. */
+async function errorFormats(): Promise<Map<string, z.ZodType>> {
+  return new Map(
+    (await loadFunctionDefinitions()).flatMap((definition) =>
+      definition.kind === 'http' && definition.contract?.errorFormat !== undefined
+        ? [[definition.name, definition.contract.errorFormat.schema] as const]
+        : [],
+    ),
+  );
+}
+
 /** The share of the cases each property gets (1 unless named): body routes have the most ways to go wrong. */
 const SHARES: Record<string, number> = {
   health: 1,
@@ -40,10 +51,14 @@ const SHARES: Record<string, number> = {
   openapi: 1,
   chat: 3,
   'chat-stream': 2,
+  'chat-ui': 2,
+  'openai-chat-completions': 3,
+  'openai-models': 1,
   completions: 2,
   'conversations-list': 1,
   'conversations-get': 1,
   'conversations-delete': 1,
+  'me-usage': 1,
   'batch-jobs-post': 3,
   'batch-jobs-get': 1,
   'batch-jobs-results-get': 1,
@@ -73,8 +88,10 @@ describe('hostile requests to every route', () => {
   let base: string;
   let fixtures: AbuseFixtures;
   let arbitraries: Record<string, fc.Arbitrary<HostileRequest>>;
+  let formats: Map<string, z.ZodType>;
 
   beforeAll(async () => {
+    formats = await errorFormats();
     stack = await startTestStack();
     const limits = Object.fromEntries(
       Object.entries(ABUSE_LIMITS).map(([name, value]) => [name, String(value)]),
@@ -99,7 +116,7 @@ describe('hostile requests to every route', () => {
       if (arbitrary === undefined) throw new Error(`no generator for ${name}`);
       await fc.assert(
         fc.asyncProperty(arbitrary, async (request) => {
-          expect(problemsOf(request, await send(base, request))).toEqual([]);
+          expect(problemsOf(request, await send(base, request), formats.get(name))).toEqual([]);
         }),
         options(name),
       );
@@ -111,7 +128,14 @@ describe('hostile requests to every route', () => {
     'when a client stops sending in the middle of a body, then the app does not count it as a server error',
     async () => {
       const truncated = fc.record({
-        path: fc.constantFrom('/api/chat', '/api/chat/stream', '/api/completions', '/api/batch-jobs'),
+        path: fc.constantFrom(
+          '/api/chat',
+          '/api/chat/stream',
+          '/api/chat/ui',
+          '/api/openai/v1/chat/completions',
+          '/api/completions',
+          '/api/batch-jobs',
+        ),
         chunked: fc.boolean(),
         sentShare: fc.double({ min: 0, max: 0.95, noNaN: true }),
         pauseMs: fc.constantFrom(0, 20, 200),
@@ -258,8 +282,11 @@ function toHeaders(incoming: IncomingMessage): Headers {
   return headers;
 }
 
-/** Every rule the answer breaks, in words (empty when it is well-behaved). */
-function problemsOf(request: HostileRequest, answer: Answer | Error): string[] {
+/**
+ * Every rule the answer breaks, in words (empty when it is well-behaved). A route with an error format of
+ * its own (OpenAI's) may answer in it, with the correlation id in X-Request-ID only.
+ */
+function problemsOf(request: HostileRequest, answer: Answer | Error, errorFormat?: z.ZodType): string[] {
   if (answer instanceof Error) return [answer.message];
   const problems: string[] = [];
   const { status, headers, text } = answer;
@@ -271,6 +298,11 @@ function problemsOf(request: HostileRequest, answer: Answer | Error): string[] {
     STACK_TRACE.some((trace) => trace.test(part)),
   );
   if (leaked.length > 0) problems.push(`a stack trace or server path: ${leaked.join(' | ').slice(0, 500)}`);
+  if (request.webApp === true) {
+    if (status === 200 && !text.startsWith('<!doctype html>') && request.method === 'GET')
+      problems.push(`not the web app's page: ${shown}`);
+    return problems;
+  }
   const requestId = headers.get('x-request-id');
   if (requestId === null || requestId === '') problems.push('no X-Request-ID');
   const sent = request.headers['x-request-id'];
@@ -278,6 +310,8 @@ function problemsOf(request: HostileRequest, answer: Answer | Error): string[] {
     problems.push(`the sane X-Request-ID ${sent} came back as ${String(requestId)}`);
   if (status >= 400 && request.method !== 'HEAD') {
     const envelope = envelopeSchema.safeParse(parseJson(text));
+    const ownFormat = errorFormat?.safeParse(parseJson(text)).success === true;
+    if (ownFormat) return problems;
     if (!envelope.success) problems.push(`not the error envelope: ${shown}`);
     else if (envelope.data.correlationId !== requestId)
       problems.push(`correlationId ${envelope.data.correlationId} is not X-Request-ID ${String(requestId)}`);
@@ -288,13 +322,15 @@ function problemsOf(request: HostileRequest, answer: Answer | Error): string[] {
 
 /** A 2xx body is JSON, JSON Lines or Server-Sent Events of JSON, with no masked failure inside. */
 function successProblems(contentType: string, text: string): string[] {
-  const frames = contentType.includes('ndjson')
+  const frames = /ndjson|jsonl/.test(contentType)
     ? text.split('\n').filter((line) => line !== '')
     : contentType.includes('event-stream')
       ? text
           .split('\n')
           .filter((line) => line.startsWith('data:'))
           .map((line) => line.slice(5).trim())
+          // The end of an OpenAI or AI SDK stream, by their protocols.
+          .filter((frame) => frame !== '[DONE]')
       : text === ''
         ? []
         : [text];

@@ -203,6 +203,55 @@ describe('streaming chat', () => {
       });
     });
 
+    it('when a turn is streamed, then the content type is the one the protocol names (application/jsonl)', async () => {
+      const response = await postChat(base, '/api/chat/stream', {
+        messages: [{ role: 'user', content: 'Hi' }],
+      });
+      expect(response.headers.get('content-type')).toBe('application/jsonl');
+      await response.text();
+    });
+
+    it('when the official client resends a stored transcript with tool messages, then the turn continues the conversation', async () => {
+      const first = await postChat(base, '/api/chat', { message: EXAMPLE });
+      const { conversationId } = (await first.json()) as { conversationId: string };
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [
+          join(repoRoot, 'tests/support/ai-chat-resend.mjs'),
+          base,
+          conversationId,
+          'Thanks, and the next one?',
+        ],
+        { cwd: repoRoot },
+      );
+      const { sent, deltas, completion } = JSON.parse(stdout) as {
+        sent: string[];
+        deltas: { delta: { content?: string }; sessionState: { conversationId: string } }[];
+        completion: { message: { content: string }; sessionState: { conversationId: string } };
+      };
+      // What GET /api/conversations/{id} gives back: a tool-call-only assistant message, its tool message, the answer.
+      expect(sent).toEqual(['user', 'assistant', 'tool', 'assistant', 'user']);
+      expect(deltas.map((delta) => delta.delta.content ?? '').join('')).toBe(
+        'Simulated answer: Thanks, and the next one?',
+      );
+      expect(deltas.every((delta) => delta.sessionState.conversationId === conversationId)).toBe(true);
+      expect(completion.message.content).toBe('Simulated answer: Thanks, and the next one?');
+      // The stored history counts: the resent messages are not stored twice.
+      const stored = (await (await fetch(`${base}/api/conversations/${conversationId}`)).json()) as {
+        messages: { role: string }[];
+      };
+      expect(stored.messages.map((message) => message.role)).toEqual([
+        'user',
+        'assistant',
+        'tool',
+        'assistant',
+        'user',
+        'assistant',
+        'user',
+        'assistant',
+      ]);
+    });
+
     it('when the official client is used, then getCompletion and getStreamedCompletion both get the whole answer', async () => {
       const { stdout } = await promisify(execFile)(
         process.execPath,

@@ -3,8 +3,8 @@ import { startLoopbackListener } from '../support/loopback-listener';
 import { getJson, startTestStack, type TestStack } from '../support/test-stack';
 
 const ROLE = 'Connectors.Run';
-const RUNNER = easyAuthHeaders('connector-runner-1', [ROLE]);
-const NO_ROLE = easyAuthHeaders('connector-user-2', ['Other.Role']);
+const RUNNER = easyAuthHeaders('connector-runner-1', { roles: [ROLE] });
+const NO_ROLE = easyAuthHeaders('connector-user-2', { roles: ['Other.Role'] });
 const SECRET = 'sk-live-8d1f2c3b4a5e6f70';
 const MAX_OUTPUT_BYTES = 8_192;
 
@@ -440,6 +440,37 @@ describe('POST /api/connectors/execute', () => {
       });
       expect(executions()).toBe(before);
       expect((await run(oneFile('python', 'print(\'{"ok": true}\')'))).ok).toBe(true);
+    });
+  });
+
+  describe('when a caller has used up QUOTA_CONNECTOR_RUNS_PER_DAY', () => {
+    beforeAll(
+      () =>
+        restartHost({
+          AUTH_MODE: 'easyauth',
+          CONNECTORS_ENABLED: 'true',
+          QUOTA_CONNECTOR_RUNS_PER_DAY: '1',
+        }),
+      60_000,
+    );
+
+    it('then the next run is 429 quota_exceeded before the sandbox runs anything, and a definition that fails its checks costs nothing', async () => {
+      const caller = easyAuthHeaders('connector-quota-user', { roles: [ROLE] });
+      const missing = await post({ ...seedBody(), env: {} }, caller);
+      expect(missing.status).toBe(400);
+      expect((await post(oneFile('python', 'print(\'{"ok": true}\')'), caller)).status).toBe(200);
+      const before = executions();
+      const over = await post(oneFile('python', 'print(\'{"ok": true}\')'), caller);
+      expect(over.status).toBe(429);
+      expect(over.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect((over.body as ErrorBody).error).toMatchObject({
+        code: 'quota_exceeded',
+        details: [expect.objectContaining({ code: 'connector_runs_per_day' })],
+      });
+      expect(executions()).toBe(before);
+      // Another user is still served.
+      const another = easyAuthHeaders('connector-quota-user-2', { roles: [ROLE] });
+      expect((await post(oneFile('python', 'print(\'{"ok": true}\')'), another)).status).toBe(200);
     });
   });
 });

@@ -2,6 +2,7 @@ import { QueueServiceClient } from '@azure/storage-queue';
 
 import { waitFor } from '../../dev/stack/ports';
 import { toTurnRecord } from '../../src/shared/chat/chat-turn-record';
+import { countMessageTokens } from '../../src/shared/chat/prompt-tokens';
 import { encodeQueueMessage } from '../../src/shared/queues/queue-service';
 import { easyAuthHeaders } from '../support/identity';
 import { getJson, startTestStack, type TestStack } from '../support/test-stack';
@@ -296,8 +297,9 @@ describe('conversation history in the Cosmos emulator', () => {
       await chat({ message: 'the newest question', conversationId: id });
       const sent = stack.model?.recentRequests().at(-1)?.messages ?? [];
       const history = sent.slice(1, -1); // between the system prompt and the new question
+      // Counted as the app counts: o200k_base tokens and the chat format around each message.
       const tokens = history.reduce(
-        (sum, message) => sum + Math.ceil(textOf(message.content).length / 4) + 4,
+        (sum, message) => sum + countMessageTokens({ role: 'user', content: textOf(message.content) }),
         0,
       );
       expect(tokens).toBeLessThanOrEqual(300);

@@ -21,7 +21,8 @@ import {
 import { easyAuthHeaders } from '../support/identity';
 import { repoRoot, startTestStack, type TestStack } from '../support/test-stack';
 
-const USER = easyAuthHeaders('openapi-user-1');
+const USER = easyAuthHeaders('openapi-user-1', { roles: ['admin'] });
+const NOT_ADMIN = easyAuthHeaders('openapi-user-2');
 const JSON_BODY = { 'content-type': 'application/json' };
 const EXAMPLE =
   'will a 32-year-old business traveller with seat comfort 4, cleanliness 5, 10 minutes departure delay be satisfied?';
@@ -153,15 +154,18 @@ class Contract {
 function itemsOf(mediaType: string, text: string): unknown[] {
   if (mediaType === 'text/event-stream') {
     expect(text.endsWith('\n\n')).toBe(true);
-    return text
-      .split('\n\n')
-      .filter((frame) => frame !== '')
-      .map((frame) => {
-        expect(frame.startsWith('data: ')).toBe(true);
-        return JSON.parse(frame.slice('data: '.length)) as unknown;
-      });
+    return (
+      text
+        .split('\n\n')
+        // `data: [DONE]` ends OpenAI and AI SDK streams, by their protocols; it carries no JSON.
+        .filter((frame) => frame !== '' && frame !== 'data: [DONE]')
+        .map((frame) => {
+          expect(frame.startsWith('data: ')).toBe(true);
+          return JSON.parse(frame.slice('data: '.length)) as unknown;
+        })
+    );
   }
-  if (mediaType === 'application/x-ndjson') {
+  if (mediaType === 'application/jsonl') {
     expect(text.endsWith('\n')).toBe(true);
     return text
       .split('\n')
@@ -326,10 +330,40 @@ describe('GET /api/openapi.json', () => {
   describe('real responses of every route conform to it', () => {
     it('GET /api/health: shallow and deep reports', async () => {
       await expectConforming('/api/health', 'GET', send('/api/health'), 200);
-      const deep = await send('/api/health?deep=true');
+      const deep = await send('/api/health?deep=true', asUser());
       expect([200, 503]).toContain(deep.status);
       expect(contract.check('/api/health', 'GET', deep)).toEqual([]);
       expect((bodyOf(deep) as { checks?: object }).checks).toBeDefined();
+    });
+
+    it('GET /api/config/info and deep health: a documented 403 for a caller without the admin role', async () => {
+      const response = await expectConforming(
+        '/api/config/info',
+        'GET',
+        send('/api/config/info', { headers: NOT_ADMIN }),
+        403,
+      );
+      expect(bodyOf(response)).toMatchObject({
+        error: { code: 'forbidden', details: [{ code: 'admin_only' }] },
+      });
+      await expectConforming(
+        '/api/health',
+        'GET',
+        send('/api/health?deep=true', { headers: NOT_ADMIN }),
+        403,
+      );
+      await expectConforming('/api/health', 'GET', send('/api/health?deep=true'), 401);
+    });
+
+    it("GET /api/me/usage: the caller's quotas", async () => {
+      const response = await expectConforming('/api/me/usage', 'GET', send('/api/me/usage', asUser()), 200);
+      expect(bodyOf(response)).toMatchObject({
+        userId: 'openapi-user-1',
+        admin: true,
+        quotas: expect.arrayContaining([
+          expect.objectContaining({ name: 'requests_per_minute', window: 'minute' }),
+        ]),
+      });
     });
 
     it('GET /api/config/info: one entry per setting', async () => {
@@ -425,7 +459,7 @@ describe('GET /api/openapi.json', () => {
         postJson('/api/chat/stream', { message: EXAMPLE }),
         200,
       );
-      const lines = itemsOf('application/x-ndjson', turn.text) as { context?: { event: string } }[];
+      const lines = itemsOf('application/jsonl', turn.text) as { context?: { event: string } }[];
       expect(lines.map((line) => line.context?.event).filter(Boolean)).toEqual(
         expect.arrayContaining(['tool_call', 'tool_result', 'done']),
       );
@@ -437,7 +471,7 @@ describe('GET /api/openapi.json', () => {
         }),
         200,
       );
-      expect(itemsOf('application/x-ndjson', failed.text).at(-1)).toEqual({ error: expect.any(Object) });
+      expect(itemsOf('application/jsonl', failed.text).at(-1)).toEqual({ error: expect.any(Object) });
       await expectConforming('/api/chat/stream', 'POST', postJson('/api/chat/stream', { messages: [] }), 400);
       await expectConforming(
         '/api/chat/stream',
@@ -445,6 +479,102 @@ describe('GET /api/openapi.json', () => {
         send('/api/chat/stream', asUser({ method: 'POST', body: 'hello' })),
         415,
       );
+    });
+
+    it('POST /api/chat/ui: every UI message chunk of a turn with tools, of a failing turn, and its errors', async () => {
+      const ui = (text: string) => ({
+        id: 'openapi-ui-1',
+        messages: [{ id: 'm', role: 'user', parts: [{ type: 'text', text }] }],
+      });
+      const turn = await expectConforming('/api/chat/ui', 'POST', postJson('/api/chat/ui', ui(EXAMPLE)), 200);
+      expect(turn.text.endsWith('data: [DONE]\n\n')).toBe(true);
+      const types = itemsOf('text/event-stream', turn.text).map((chunk) => (chunk as { type: string }).type);
+      expect(types).toEqual(
+        expect.arrayContaining([
+          'start',
+          'tool-input-available',
+          'tool-output-available',
+          'text-delta',
+          'finish',
+        ]),
+      );
+      const failed = await expectConforming(
+        '/api/chat/ui',
+        'POST',
+        postJson('/api/chat/ui', ui('a long answer please [sim:mid-stream-error]')),
+        200,
+      );
+      expect(itemsOf('text/event-stream', failed.text).at(-1)).toMatchObject({ type: 'error' });
+      await expectConforming(
+        '/api/chat/ui',
+        'POST',
+        postJson('/api/chat/ui', { id: 'x', messages: [] }),
+        400,
+      );
+    });
+
+    it('POST /api/openai/v1/chat/completions: a completion, its chunks, and OpenAI error objects', async () => {
+      const path = '/api/openai/v1/chat/completions';
+      const messages = [{ role: 'user', content: 'Hello' }];
+      await expectConforming(path, 'POST', postJson(path, { model: 'chat', messages }), 200);
+      const streamed = await expectConforming(
+        path,
+        'POST',
+        postJson(path, { model: 'chat', messages, stream: true, stream_options: { include_usage: true } }),
+        200,
+      );
+      expect(streamed.text.endsWith('data: [DONE]\n\n')).toBe(true);
+      const failed = await expectConforming(
+        path,
+        'POST',
+        postJson(path, {
+          model: 'chat',
+          stream: true,
+          messages: [{ role: 'user', content: 'long [sim:mid-stream-error]' }],
+        }),
+        200,
+      );
+      expect(itemsOf('text/event-stream', failed.text).at(-1)).toMatchObject({
+        error: { type: 'server_error' },
+      });
+      const invalid = await expectConforming(
+        path,
+        'POST',
+        postJson(path, { model: 'chat', messages: [] }),
+        400,
+      );
+      expect(bodyOf(invalid)).toMatchObject({ error: { type: 'invalid_request_error', param: 'messages' } });
+      await expectConforming(path, 'POST', postJson(path, { model: 'gpt-unknown', messages }), 404);
+      await expectConforming(
+        path,
+        'POST',
+        postJson(path, { model: 'chat', messages: [{ role: 'user', content: 'x'.repeat(5000) }] }),
+        413,
+      );
+      await expectConforming(path, 'POST', send(path, asUser({ method: 'POST', body: 'hello' })), 415);
+      const busy = await expectConforming(
+        path,
+        'POST',
+        postJson(path, {
+          model: 'chat',
+          messages: [{ role: 'user', content: 'hello [sim:retry-after:86400]' }],
+        }),
+        503,
+      );
+      expect(busy.headers.get('retry-after')).toBe('86400');
+    });
+
+    it('GET /api/openai/v1/models: the deployments', async () => {
+      const models = await expectConforming(
+        '/api/openai/v1/models',
+        'GET',
+        send('/api/openai/v1/models', asUser()),
+        200,
+      );
+      expect(bodyOf(models)).toEqual({
+        object: 'list',
+        data: [expect.objectContaining({ id: 'chat', object: 'model' })],
+      });
     });
 
     it('POST /api/completions: an answer and its errors', async () => {
@@ -544,7 +674,7 @@ describe('GET /api/openapi.json', () => {
 
     it('POST /api/connectors/execute: a run that succeeds, one that fails, and the errors before any run', async () => {
       const path = '/api/connectors/execute';
-      const runner = easyAuthHeaders('openapi-runner-1', ['Connectors.Run']);
+      const runner = easyAuthHeaders('openapi-runner-1', { roles: ['Connectors.Run'] });
       const asRunner = (body: unknown, headers: Record<string, string> = runner) =>
         send(path, { method: 'POST', headers: { ...JSON_BODY, ...headers }, body: JSON.stringify(body) });
       const connector = (code: string, extra: Record<string, unknown> = {}) => ({

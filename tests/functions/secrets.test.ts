@@ -18,7 +18,7 @@ const INSIGHTS_KEY = '5ec2e700-5ec2-4e70-8e70-5ec2e7000001';
 // A well-formed connection string whose ingestion endpoint refuses connections: telemetry exports nowhere.
 const INSIGHTS = `InstrumentationKey=${INSIGHTS_KEY};IngestionEndpoint=http://127.0.0.1:9/`;
 
-const USER = easyAuthHeaders('secrets-user-0001', ['Connectors.Run']);
+const USER = easyAuthHeaders('secrets-user-0001', { roles: ['admin', 'Connectors.Run'] });
 const CONNECTOR_SECRET = 'sentinel-connector-secret-9a41d3';
 const EXAMPLE =
   'will a 32-year-old business traveller with seat comfort 4, cleanliness 5, 10 minutes departure delay be satisfied?';

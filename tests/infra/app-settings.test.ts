@@ -105,6 +105,8 @@ describe('infra app settings', () => {
       for (const name of modeGroups.flatMap(keysOf)) env[name] = 'https://example.test/value';
       env.AZURE_OPENAI_API_VERSION = 'v1';
       env.AUTH_MODE = mode;
+      // Set by the platform when App Service Authentication is on, which the Bicep does for easyauth.
+      if (mode === 'easyauth') env.WEBSITE_AUTH_ENABLED = 'True';
       expect(groupValue('coreAppSettings', 'AUTH_MODE')).toBe('authMode');
 
       const { values } = loadConfig({ env, file: {}, dotenv: {} });
@@ -131,6 +133,7 @@ describe('infra app settings', () => {
     for (const name of keysOf('connectorAppSettings'))
       env[name] = 'https://westus2.dynamicsessions.io/subscriptions/s/resourceGroups/r/sessionPools/p';
     env.AUTH_MODE = 'easyauth';
+    env.WEBSITE_AUTH_ENABLED = 'True'; // set by the platform once App Service Authentication is on
     env.CONNECTORS_ENABLED = 'true';
     env.CONNECTORS_ALLOWED_ROLE = 'Connectors.Run';
     const { values } = loadConfig({ env, file: {}, dotenv: {} });

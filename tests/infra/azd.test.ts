@@ -31,6 +31,13 @@ const azdOutputs = [
   'AZURE_RESOURCE_GROUP',
   'SERVICE_API_NAME',
   'SERVICE_API_URI',
+  'SERVICE_WEB_NAME',
+  'SERVICE_WEB_URI',
+  // What the web app's build reads (infra/hooks/write-webapp-env.mjs).
+  'WEBAPP_API_BASE_URL',
+  'WEBAPP_ENTRA_CLIENT_ID',
+  'WEBAPP_ENTRA_TENANT_ID',
+  'WEBAPP_API_SCOPE',
 ];
 
 const main = readBicep('infra/main.bicep');
@@ -108,6 +115,47 @@ describe('infra azd conventions', () => {
         `/${PACKAGE_FOLDER}/`,
       ]),
     );
+  });
+
+  it('when azure.yaml is read, then the web app is a static web app service built into the folder Vite writes', () => {
+    const service = /^ {2}web:\n((?: {4}.*\n)+)/m.exec(azureYaml)?.[1] ?? '';
+    expect(service).toMatch(/^ {4}project: \.\/webapp$/m);
+    expect(service).toMatch(/^ {4}host: staticwebapp$/m);
+    expect(service).toMatch(/^ {4}dist: \.\.\/dist\/webapp$/m);
+    expect(readRepoFile('webapp/vite.config.mts')).toContain("new URL('../dist/webapp', import.meta.url)");
+    const hook = /prepackage:\n\s+posix:\n\s+shell: sh\n\s+run: node \.\.\/(\S+)/.exec(service)?.[1] ?? '';
+    expect(hook).toBe('infra/hooks/write-webapp-env.mjs');
+    const site = resourcesOf(readBicep('infra/modules/static-web-app.bicep'))[0];
+    expect(propertyValue(site?.body ?? '{}', 'tags')).toBe("union(tags, { 'azd-service-name': 'web' })");
+  });
+
+  it('when the web app hook runs, then the build gets the API URL and the app registration, or a message when unprovisioned', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'webapp-env-'));
+    const file = join(dir, '.env.production.local');
+    const run = (env: Record<string, string>) =>
+      execFileSync(process.execPath, [join(repoRoot, 'infra/hooks/write-webapp-env.mjs')], {
+        env: { PATH: process.env.PATH ?? '', WEBAPP_ENV_FILE: file, ...env },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    try {
+      run({
+        WEBAPP_API_BASE_URL: 'https://func-abc.azurewebsites.net',
+        WEBAPP_ENTRA_CLIENT_ID: '11111111-2222-3333-4444-555555555555',
+        WEBAPP_ENTRA_TENANT_ID: '66666666-7777-8888-9999-000000000000',
+        WEBAPP_API_SCOPE: 'api://11111111-2222-3333-4444-555555555555/access_as_user',
+      });
+      expect(readFileSync(file, 'utf8').split('\n')).toEqual([
+        'VITE_API_BASE_URL=https://func-abc.azurewebsites.net',
+        'VITE_ENTRA_CLIENT_ID=11111111-2222-3333-4444-555555555555',
+        'VITE_ENTRA_TENANT_ID=66666666-7777-8888-9999-000000000000',
+        'VITE_API_SCOPE=api://11111111-2222-3333-4444-555555555555/access_as_user',
+        '',
+      ]);
+      expect(() => run({})).toThrow(/run azd provision first/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('when azure.yaml is read, then a postprovision hook runs a posix and a Windows script that both exist', () => {

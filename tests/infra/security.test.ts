@@ -267,6 +267,7 @@ describe('infra security', () => {
     expect(propertyValue(auth.body, 'properties')).toBe(
       "authMode == 'easyauth' ? easyAuthSettings : platformAuthenticationOff",
     );
+    // What makes the platform set WEBSITE_AUTH_ENABLED, without which the app refuses easyauth in Azure.
     const settings = variableExpression(functionApp, 'easyAuthSettings');
     expect(propertyPath(settings, 'platform', 'enabled')).toBe('true');
     const validation = propertyValue(settings, 'globalValidation') ?? '';
@@ -335,7 +336,10 @@ describe('infra security', () => {
     expect(variableExpression(main, 'checkedCorsOrigins')).toMatch(
       /^contains\(corsOrigins, '\*'\) \? fail\('/,
     );
-    expect(main.code).toMatch(/^\s*allowedOrigins: checkedCorsOrigins$/m);
+    // The listed origins, and the web app's own (the static web app azd deploys).
+    expect(main.code).toMatch(
+      /^\s*allowedOrigins: union\(checkedCorsOrigins, \[staticWebApp\.outputs\.origin\]\)$/m,
+    );
     expect(functionApp.code).toMatch(/^param allowedOrigins array = \[\]$/m);
     const site = declared('Microsoft.Web/sites');
     expect(propertyPath(site.body, 'properties', 'siteConfig', 'cors', 'allowedOrigins')).toBe(

@@ -28,7 +28,7 @@ export function fakeServices(overrides: Partial<Services> = {}): {
         redact: (text) => text,
         sink: (_level, line) => lines.push(line),
       }),
-    resolveCaller: () => Promise.resolve({ userId: 'test-user' }),
+    resolveCaller: () => Promise.resolve({ userId: 'test-user', roles: [] }),
     sendToQueue: send,
     ...overrides,
   };

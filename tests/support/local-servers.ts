@@ -148,7 +148,8 @@ export interface TokenIssuer {
   /** AUTH_MODE=jwt settings that trust this issuer. */
   readonly settings: Record<string, string>;
   /** A signed token for `subject`. */
-  token(subject: string): Promise<string>;
+  /** A token for `subject`, with extra claims (`roles`, say). */
+  token(subject: string, claims?: Record<string, unknown>): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -170,8 +171,8 @@ export async function startTokenIssuer(): Promise<TokenIssuer> {
       AUTH_JWT_AUDIENCE: audience,
       AUTH_JWT_JWKS_URI: `${url}/keys`,
     },
-    token: (subject) =>
-      new SignJWT({ sub: subject })
+    token: (subject, claims = {}) =>
+      new SignJWT({ ...claims, sub: subject })
         .setProtectedHeader({ alg: 'RS256', kid: 'local-key' })
         .setIssuer(issuer)
         .setAudience(audience)

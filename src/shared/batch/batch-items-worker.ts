@@ -36,12 +36,22 @@ export function createBatchItemsWorker(deps: {
   maxCompletionTokens: number;
   /** Puts items back on the batch-items queue, invisible for `delayMs`. */
   requeue: (slice: BatchSlice, delayMs: number) => Promise<void>;
+  /** Told after each slice that wrote outcomes: frees the job's quota slot once it is complete. */
+  onJobDone?: (jobId: string) => Promise<void>;
 }): BatchItemsWorker {
   const limiter = new AdaptiveLimiter({ initial: 4, max: deps.maxConcurrency });
   const validatorFor = createValidatorCache();
+  // Releasing the quota slot must not fail the delivery: the next submission repairs a slot left behind.
+  const jobDone = async (jobId: string, log: Logger) => {
+    try {
+      await deps.onJobDone?.(jobId);
+    } catch (error) {
+      log.warn('the job quota slot could not be released yet', { jobId, error: String(error) });
+    }
+  };
   return {
-    process: (slice, log) =>
-      processSlice(slice, {
+    async process(slice, log) {
+      await processSlice(slice, {
         store: deps.store,
         history: deps.history,
         model: deps.model,
@@ -51,8 +61,13 @@ export function createBatchItemsWorker(deps: {
         maxDeferrals: deps.maxDeferrals,
         maxCompletionTokens: deps.maxCompletionTokens,
         log,
-      }),
-    recordPoisoned: (slice, log, maxDequeueCount) =>
-      recordPoisoned(slice, { store: deps.store, maxDequeueCount, log }),
+      });
+      await jobDone(slice.jobId, log);
+    },
+    async recordPoisoned(slice, log, maxDequeueCount) {
+      const recorded = await recordPoisoned(slice, { store: deps.store, maxDequeueCount, log });
+      await jobDone(slice.jobId, log);
+      return recorded;
+    },
   };
 }

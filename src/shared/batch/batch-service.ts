@@ -55,6 +55,8 @@ export function toSlices(jobId: string, items: readonly BatchItem[]): BatchSlice
 export function createBatchService(deps: {
   store: BatchStore;
   enqueueSlice: (slice: BatchSlice) => Promise<void>;
+  /** Refuses a new job (its items, one more running job) before anything is stored or queued. */
+  admitJob?: (owner: Caller, jobId: string, items: number) => Promise<void>;
 }) {
   const ownJob = async (caller: Caller, jobId: string) => {
     const job = await deps.store.getJob(jobId);
@@ -68,7 +70,7 @@ export function createBatchService(deps: {
       request: BatchJobRequest,
       options: { idempotencyKey?: string; jobId?: string } = {},
     ) {
-      await compileOutputSchema(request.schema);
+      compileOutputSchema(request.schema);
       const requestHash = createHash('sha256')
         .update(
           JSON.stringify([request.items, request.schema, request.instructions ?? null, request.name ?? null]),
@@ -79,6 +81,12 @@ export function createBatchService(deps: {
         (options.idempotencyKey === undefined
           ? randomUUID().replaceAll('-', '')
           : jobIdFromIdempotencyKey(owner.userId, options.idempotencyKey));
+      // A repeated submission was counted the first time; a new one is counted whole, or refused whole.
+      const repeated =
+        options.idempotencyKey !== undefined || options.jobId !== undefined
+          ? await deps.store.getJob(jobId)
+          : undefined;
+      if (repeated === undefined) await deps.admitJob?.(owner, jobId, request.items.length);
       const created = await deps.store.createJob({
         jobId,
         userId: owner.userId,

@@ -3,18 +3,34 @@ import type { ValidateFunction } from 'ajv';
 
 import { ValidationError } from '../errors';
 import { loadAjv } from '../lazy-modules';
+import { isLinearRegex, linearRegExp } from './linear-regexp';
+import { checkSchemaLimits } from './schema-limits';
 
 const MAX_SCHEMA_CHARS = 32_000;
-let ajv: Promise<Ajv> | undefined;
+let ajv: Ajv | undefined;
 // Loaded on first use: ajv costs about 40 ms at import, and most invocations never need it.
-const getAjv = (): Promise<Ajv> =>
-  (ajv ??= loadAjv().then((Ajv) => new Ajv({ allErrors: true, strict: false })));
+const getAjv = (): Ajv => {
+  if (ajv !== undefined) return ajv;
+  ajv = new (loadAjv())({
+    allErrors: true,
+    strict: false,
+    // Every regular expression of a user's schema runs on RE2 (linear time), never on RegExp.
+    code: { regExp: linearRegExp },
+    // ajv would otherwise test `properties` names against each patternProperties with RegExp.
+    allowMatchingProperties: true,
+    // Each $ref stays a function call: inlining could multiply the generated code.
+    inlineRefs: false,
+  });
+  ajv.addFormat('regex', { type: 'string', validate: isLinearRegex });
+  return ajv;
+};
 
 /**
  * Checks that a submitted JSON Schema is valid (with ajv, against its meta-schema), describes an object,
- * and is of a reasonable size; returns its compiled validator.
+ * is of a reasonable size and complexity (`SCHEMA_LIMITS`), and that its regular expressions run on RE2;
+ * returns its compiled validator.
  */
-export async function compileOutputSchema(schema: Record<string, unknown>): Promise<ValidateFunction> {
+export function compileOutputSchema(schema: Record<string, unknown>): ValidateFunction {
   if (JSON.stringify(schema).length > MAX_SCHEMA_CHARS) {
     throw new ValidationError(`The schema is larger than ${MAX_SCHEMA_CHARS} characters`, [
       { path: 'schema', message: 'too large' },
@@ -25,7 +41,8 @@ export async function compileOutputSchema(schema: Record<string, unknown>): Prom
       { path: 'schema.type', message: 'must be "object"' },
     ]);
   }
-  const validator = await getAjv();
+  checkSchemaLimits(schema);
+  const validator = getAjv();
   let valid: boolean;
   try {
     valid = validator.validateSchema(schema) === true;

@@ -17,7 +17,7 @@ export interface BatchWorkerDeps {
   /** A model client without retries of its own: rate limits are handled here, in one layer. */
   readonly model: ChatModel;
   readonly limiter: AdaptiveLimiter;
-  readonly validatorFor: (job: BatchJob) => Promise<ValidateFunction>;
+  readonly validatorFor: (job: BatchJob) => ValidateFunction;
   /** Puts items back on the batch-items queue, invisible for `delayMs`. */
   readonly requeue: (slice: BatchSlice, delayMs: number) => Promise<void>;
   readonly maxDeferrals: number;
@@ -44,7 +44,7 @@ export async function processSlice(
 ): Promise<void> {
   const job = await deps.store.getJob(slice.jobId);
   if (job === undefined) throw new Error(`batch job ${slice.jobId} was not found`);
-  const validate = await deps.validatorFor(job);
+  const validate = deps.validatorFor(job);
   const settled = await Promise.allSettled(slice.items.map((item) => processItem(job, validate, item, deps)));
 
   const deferred: { index: number; input: BatchItem; deferMs: number }[] = [];

@@ -11,12 +11,12 @@ const MAX_CACHED_JOBS = 100;
 export function createValidatorCache(): (job: {
   jobId: string;
   schema: Record<string, unknown>;
-}) => Promise<ValidateFunction> {
+}) => ValidateFunction {
   const validators = new Map<string, ValidateFunction>();
-  return async (job) => {
+  return (job) => {
     let validate = validators.get(job.jobId);
     if (validate === undefined) {
-      validate = await compileOutputSchema(job.schema);
+      validate = compileOutputSchema(job.schema);
       if (validators.size >= MAX_CACHED_JOBS) validators.clear();
       validators.set(job.jobId, validate);
     }

@@ -1,11 +1,13 @@
 import type { IgnoredParameter, Usage } from '../model/chat-model';
 
 /**
- * How an answer ended: whole (`stop`), cut short by the token budget (`length`), or stopped at the tool
- * round bound (`tool_limit`). An answer the output content filter stopped is not an answer: it is the
+ * How an answer ended: whole (`stop`), cut short by the token budget (`length`), stopped at the tool
+ * round bound (`tool_limit`) or at the prompt limit (`prompt_limit`: tool results grew past
+ * CHAT_MAX_PROMPT_TOKENS), or with calls of tools the client runs itself (`tool_calls`, on the
+ * OpenAI-compatible route only). An answer the output content filter stopped is not an answer: it is the
  * error `content_filtered`.
  */
-export type AnswerFinishReason = 'stop' | 'length' | 'tool_limit';
+export type AnswerFinishReason = 'stop' | 'length' | 'tool_limit' | 'prompt_limit' | 'tool_calls';
 
 /** A parameter the caller sent that the deployment does not take: the answer went on without it. */
 export interface ParameterWarning {

@@ -5,15 +5,19 @@ import type { HistoryStore } from '../history/history-store';
 import type { HistoryWriter } from '../history/history-writer';
 import type { Caller } from '../identity/caller';
 import type { Logger } from '../logging/logger';
-import type { ChatMessage, ChatModel, Usage } from '../model/chat-model';
+import type { ChatMessage, ChatModel, ToolCall, Usage } from '../model/chat-model';
 import type { AnswerFinishReason, ParameterWarning } from './answer-status';
-import { type ChatRequest, conversationIdOf } from './chat-request';
 import { fromStoredMessages, toTurnRecord, type TurnMessage } from './chat-turn-record';
 import { fitHistory } from './history-window';
-import { newMessagesOf } from './new-messages';
+import { persisting } from './persist-turn';
+import { countMessageTokens } from './prompt-tokens';
+import { boundedPrompt } from './prompt-window';
+import { completeToolExchanges } from './tool-exchanges';
 import { type ChatEvent, runToolLoop } from './tool-loop';
 import type { ToolRegistry } from './tool-registry';
 import type { ToolOutcome } from './tool-runner';
+import { checkTools, newMessagesOf } from './turn-input';
+import type { TurnRequest } from './turn-request';
 
 export interface ChatSettings {
   readonly systemPrompt: string;
@@ -22,11 +26,16 @@ export interface ChatSettings {
   readonly defaultDeployment: string;
   readonly allowedDeployments: readonly string[];
   readonly historyTokenBudget: number;
-  /** max_completion_tokens of each model call when the request sets no maxTokens (CHAT_MAX_COMPLETION_TOKENS). */
+  /** CHAT_MAX_PROMPT_TOKENS: most tokens one model call may send. */
+  readonly maxPromptTokens: number;
+  /** CHAT_MAX_COMPLETION_TOKENS: the completion budget when a request sets none, and the cap. */
   readonly maxCompletionTokens: number;
+  /** CHAT_MAX_TOOL_CALLS_PER_ROUND */
+  readonly maxToolCallsPerRound: number;
 }
 
 export interface ChatAnswer {
+  /** The stored conversation; for a stateless turn, an id of this turn only (nothing is stored under it). */
   readonly conversationId: string;
   readonly intent: string;
   readonly answerMd: string;
@@ -34,6 +43,8 @@ export interface ChatAnswer {
   readonly usage: Usage;
   readonly finishReason: AnswerFinishReason;
   readonly warnings: readonly ParameterWarning[];
+  /** Calls of the client's own tools (TurnRequest.clientTools), for the client to run. */
+  readonly clientToolCalls: readonly ToolCall[];
 }
 
 export interface TurnContext {
@@ -44,13 +55,15 @@ export interface TurnContext {
 }
 
 export interface ChatService {
-  /** Runs a whole turn, stores it, and returns the answer. */
-  answer(request: ChatRequest, context: TurnContext): Promise<ChatAnswer>;
+  /** Runs a whole turn, stores it (unless stateless), and returns the answer. */
+  answer(request: TurnRequest, context: TurnContext): Promise<ChatAnswer>;
   /** Runs a turn as events (tool activity, text as it comes, then finish); the turn is stored when it ends. */
   stream(
-    request: ChatRequest,
+    request: TurnRequest,
     context: TurnContext,
   ): Promise<{ conversationId: string; events: AsyncIterable<ChatEvent> }>;
+  /** The deployments a request may name as its model, the default first. */
+  deployments(): readonly string[];
 }
 
 const RECENT_MESSAGES = 200;
@@ -60,7 +73,10 @@ const RECENT_MESSAGES = 200;
  *
  * @example
  * const chat = createChatService({ model, tools, settings, store, writer });
- * const answer = await chat.answer({ message: 'Hello' }, { caller, log, correlationId });
+ * const answer = await chat.answer(
+ *   { messages: [{ role: 'user', content: 'Hello' }], conversation: { mode: 'new' } },
+ *   { caller, log, correlationId },
+ * );
  */
 export function createChatService(deps: {
   model: ChatModel;
@@ -68,63 +84,82 @@ export function createChatService(deps: {
   settings: ChatSettings;
   store: HistoryStore;
   writer: HistoryWriter;
+  /** Refuses a turn before any model call (a quota), knowing its first prompt's tokens. */
+  admit?: (caller: Caller, promptTokens: number) => Promise<void>;
+  /** Told the usage Azure reports for each model call of a turn (the tokens quota). */
+  onUsage?: (caller: Caller, usage: Usage) => void;
 }): ChatService {
   const { settings } = deps;
 
-  const start = async (request: ChatRequest, context: TurnContext, streaming: boolean) => {
+  const deployments = [
+    settings.defaultDeployment,
+    ...settings.allowedDeployments.filter((name) => name !== settings.defaultDeployment),
+  ];
+
+  const start = async (request: TurnRequest, context: TurnContext, streaming: boolean) => {
     const deployment = request.model;
-    if (
-      deployment !== undefined &&
-      deployment !== settings.defaultDeployment &&
-      !settings.allowedDeployments.includes(deployment)
-    ) {
+    if (deployment !== undefined && !deployments.includes(deployment)) {
       throw new ValidationError(
         `Model '${deployment}' is not allowed`,
         [{ path: 'model', message: 'not in AZURE_OPENAI_ALLOWED_DEPLOYMENTS' }],
         'model_not_allowed',
       );
     }
+    checkTools(request.clientTools ?? [], deps.tools, request.toolChoice);
     const { userId } = context.caller;
-    const requestedId = conversationIdOf(request);
-    let history: ChatMessage[] = [];
-    if (requestedId !== undefined) {
-      if ((await deps.store.getConversation(userId, requestedId)) === undefined)
+    const ref = request.conversation;
+    const named = ref.mode === 'continue' || ref.mode === 'open' ? ref.id : undefined;
+    let history: ChatMessage[] | undefined;
+    if (named !== undefined) {
+      if ((await deps.store.getConversation(userId, named)) !== undefined) {
+        history = fitHistory(
+          fromStoredMessages(await deps.store.recentMessages(userId, named, RECENT_MESSAGES)),
+          settings.historyTokenBudget,
+          countMessageTokens,
+        );
+      } else if (ref.mode === 'continue') {
         throw new NotFoundError('No such conversation');
-      history = fitHistory(
-        fromStoredMessages(await deps.store.recentMessages(userId, requestedId, RECENT_MESSAGES)),
-        settings.historyTokenBudget,
-      );
+      }
     }
-    const conversationId = requestedId ?? randomUUID();
-    const { instructions, incoming } = newMessagesOf(request, history.length > 0);
+    const conversationId = named ?? randomUUID();
+    const { instructions, incoming } = newMessagesOf(request.messages, history !== undefined);
+    const fixed: ChatMessage[] = [{ role: 'system', content: settings.systemPrompt }, ...instructions];
+    const offered = [...deps.tools.definitions, ...(request.clientTools ?? [])];
+    const window = await boundedPrompt(fixed, history ?? [], incoming, offered, settings.maxPromptTokens);
+    await deps.admit?.(context.caller, window.tokens);
     const log = context.log.child({ conversationId });
     const events = runToolLoop({
-      messages: [
-        { role: 'system', content: settings.systemPrompt },
-        ...instructions,
-        ...history,
-        ...incoming,
-      ],
+      // Only complete tool exchanges (a call with all its results) of history and resent transcripts.
+      messages: [...fixed, ...completeToolExchanges(window.messages.slice(fixed.length))],
       model: deps.model,
       tools: deps.tools,
       maxRounds: settings.maxRounds,
+      maxToolCallsPerRound: settings.maxToolCallsPerRound,
+      prompt: { tokens: window.tokens, maxTokens: settings.maxPromptTokens, count: countMessageTokens },
       toolTimeoutMs: settings.toolTimeoutMs,
       streaming,
       log,
+      ...(request.clientTools === undefined ? {} : { clientTools: request.clientTools }),
+      ...(request.toolChoice === undefined ? {} : { toolChoice: request.toolChoice }),
       ...(context.signal === undefined ? {} : { signal: context.signal }),
       generation: {
-        maxTokens: request.maxTokens ?? settings.maxCompletionTokens,
+        // CHAT_MAX_COMPLETION_TOKENS: the budget when none is asked for, and the cap when one is.
+        maxTokens: Math.min(request.maxTokens ?? settings.maxCompletionTokens, settings.maxCompletionTokens),
         ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
         ...(request.reasoningEffort === undefined ? {} : { reasoningEffort: request.reasoningEffort }),
         ...(request.verbosity === undefined ? {} : { verbosity: request.verbosity }),
         ...(deployment === undefined ? {} : { deployment }),
       },
+      ...(deps.onUsage === undefined
+        ? {}
+        : { onUsage: (usage: Usage) => deps.onUsage?.(context.caller, usage) }),
     });
+    if (ref.mode === 'stateless') return { conversationId, events };
     const record = (messages: readonly TurnMessage[]) =>
       toTurnRecord({
         caller: context.caller,
         conversationId,
-        isNew: requestedId === undefined,
+        isNew: history === undefined,
         correlationId: context.correlationId,
         messages,
       });
@@ -139,7 +174,7 @@ export function createChatService(deps: {
       const { conversationId, events } = await start(request, context, false);
       for await (const event of events) {
         if (event.type === 'finish') {
-          const { answer, actions, usage, finishReason, warnings } = event.outcome;
+          const { answer, actions, usage, finishReason, warnings, clientToolCalls } = event.outcome;
           return {
             conversationId,
             intent: answer.intent,
@@ -148,39 +183,13 @@ export function createChatService(deps: {
             usage,
             finishReason,
             warnings,
+            clientToolCalls,
           };
         }
       }
       throw new Error('the chat turn ended without an answer');
     },
     stream: (request, context) => start(request, context, true),
+    deployments: () => deployments,
   };
-}
-
-/** Stores the turn when it finishes, or, if it is cut off after producing something, as far as it got. */
-async function* persisting(
-  events: AsyncIterable<ChatEvent>,
-  incoming: readonly ChatMessage[],
-  record: (messages: readonly TurnMessage[]) => ReturnType<typeof toTurnRecord>,
-  persist: (turn: ReturnType<typeof toTurnRecord>) => Promise<unknown>,
-  /** Only a stream has shown the caller part of an answer; a failed JSON turn is simply retried. */
-  keepCutOff: boolean,
-): AsyncGenerator<ChatEvent, void, undefined> {
-  let text = '';
-  let produced = false;
-  let finished = false;
-  try {
-    for await (const event of events) {
-      produced = true;
-      if (event.type === 'text-delta') text += event.text;
-      if (event.type === 'finish') {
-        finished = true;
-        await persist(record([...incoming, ...event.outcome.newMessages]));
-      }
-      yield event;
-    }
-  } finally {
-    if (!finished && produced && keepCutOff)
-      await persist(record([...incoming, { role: 'assistant', content: text, incomplete: true }]));
-  }
 }

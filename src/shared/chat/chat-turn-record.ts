@@ -11,7 +11,7 @@ export type TurnMessage = ChatMessage & { readonly incomplete?: boolean };
 const TITLE_CHARS = 80;
 
 export function toTurnRecord(input: {
-  caller: Caller;
+  caller: Pick<Caller, 'userId'>;
   conversationId: string;
   isNew: boolean;
   correlationId: string;

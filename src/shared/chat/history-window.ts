@@ -8,11 +8,16 @@ export function estimateTokens(message: ChatMessage): number {
 }
 
 /**
- * The newest messages that fit in `budget` tokens, oldest first. An assistant message that calls tools
+ * The newest messages that fit in `budget` tokens (by `count`: the tokenizer in the chat service, a rough
+ * estimate by default), oldest first. Counting stops at the first unit that does not fit. An assistant message that calls tools
  * and the tool results that answer it are kept or dropped together, so the model never sees a tool result
  * without its call (which Azure OpenAI rejects) or a call without its results.
  */
-export function fitHistory(messages: readonly ChatMessage[], budget: number): ChatMessage[] {
+export function fitHistory(
+  messages: readonly ChatMessage[],
+  budget: number,
+  count: (message: ChatMessage) => number = estimateTokens,
+): ChatMessage[] {
   const units: ChatMessage[][] = [];
   for (const message of messages) {
     const last = units.at(-1);
@@ -23,7 +28,7 @@ export function fitHistory(messages: readonly ChatMessage[], budget: number): Ch
   let used = 0;
   for (let index = units.length - 1; index >= 0; index--) {
     const unit = units[index] ?? [];
-    const cost = unit.reduce((sum, message) => sum + estimateTokens(message), 0);
+    const cost = unit.reduce((sum, message) => sum + count(message), 0);
     if (used + cost > budget) break;
     used += cost;
     kept.unshift(unit);

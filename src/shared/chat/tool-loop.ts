@@ -5,10 +5,11 @@ import {
   type ChatMessage,
   type ChatModel,
   type ChatModelRequest,
-  type ChatModelResult,
   emptyUsage,
   type IgnoredParameter,
   mergeIgnored,
+  type ToolCall,
+  type ToolDefinition,
   type Usage,
 } from '../model/chat-model';
 import {
@@ -19,13 +20,16 @@ import {
 } from './answer-status';
 import type { TurnMessage } from './chat-turn-record';
 import { type FinalAnswer, parseFinalAnswer } from './final-answer';
+import { callModel } from './model-call';
 import type { ToolRegistry } from './tool-registry';
-import { runToolCall, type ToolOutcome } from './tool-runner';
+import { argumentsForDisplay, runToolRound } from './tool-round';
+import type { ToolOutcome } from './tool-runner';
+import type { ToolChoice } from './turn-request';
 
 export type ChatEvent =
   | { readonly type: 'text-delta'; readonly text: string }
-  | { readonly type: 'tool-call'; readonly tool: string; readonly arguments: unknown }
-  | { readonly type: 'tool-result'; readonly tool: string; readonly result: unknown }
+  | { readonly type: 'tool-call'; readonly id: string; readonly tool: string; readonly arguments: unknown }
+  | { readonly type: 'tool-result'; readonly id: string; readonly tool: string; readonly result: unknown }
   | { readonly type: 'finish'; readonly outcome: TurnOutcome };
 
 export interface TurnOutcome {
@@ -34,16 +38,33 @@ export interface TurnOutcome {
   readonly usage: Usage;
   /** What this turn added after the caller's messages: assistant tool calls, tool results, the answer. */
   readonly newMessages: readonly TurnMessage[];
+  /** How the turn ended: whole, cut short, at the round bound, or with calls of the client's own tools. */
   readonly finishReason: AnswerFinishReason;
   /** The caller's parameters the deployment does not take. */
   readonly warnings: readonly ParameterWarning[];
+  /** Calls of the client's own tools, for the client to run; the turn ends with them. */
+  readonly clientToolCalls: readonly ToolCall[];
 }
 
 export interface ToolLoopInput {
   readonly messages: readonly ChatMessage[];
   readonly model: ChatModel;
   readonly tools: ToolRegistry;
+  /** Tools the client runs: offered with the server's, never run here. */
+  readonly clientTools?: readonly ToolDefinition[];
+  /** For the first model call; later calls are 'auto'. */
+  readonly toolChoice?: ToolChoice;
   readonly maxRounds: number;
+  /** Tool calls run per round; the model is told the others were not run. */
+  readonly maxToolCallsPerRound: number;
+  /** The first prompt's tokens and the most any model call may send: a round past it is not made. */
+  readonly prompt?: {
+    readonly tokens: number;
+    readonly maxTokens: number;
+    count(message: ChatMessage): number;
+  };
+  /** The usage of each model call, as it comes (a turn cut off later still counts what it spent). */
+  readonly onUsage?: (usage: Usage) => void;
   readonly toolTimeoutMs: number;
   readonly streaming: boolean;
   readonly log: Logger;
@@ -54,8 +75,6 @@ export interface ToolLoopInput {
     'temperature' | 'maxTokens' | 'reasoningEffort' | 'verbosity' | 'deployment'
   >;
 }
-
-const MAX_TOOL_RESULT_CHARS = 16_000;
 
 /**
  * One chat turn: call the model with the tools, run the calls it makes (concurrently, each with a
@@ -69,24 +88,44 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
   const actions: ToolOutcome[] = [];
   let usage = emptyUsage;
   let ignored: IgnoredParameter[] = [];
-  const request = { tools: input.tools.definitions, toolChoice: 'auto' as const, ...input.generation };
-  const finish = (answer: FinalAnswer, finishReason: AnswerFinishReason): ChatEvent => ({
+  const clientTools = input.clientTools ?? [];
+  const isClientTool = new Set(clientTools.map((tool) => tool.name));
+  const request = { tools: [...input.tools.definitions, ...clientTools], ...input.generation };
+  const finish = (
+    answer: FinalAnswer,
+    finishReason: AnswerFinishReason,
+    clientToolCalls: readonly ToolCall[] = [],
+  ): ChatEvent => ({
     type: 'finish',
-    outcome: { answer, actions, usage, newMessages: added, finishReason, warnings: toWarnings(ignored) },
+    outcome: {
+      answer,
+      actions,
+      usage,
+      newMessages: added,
+      finishReason,
+      warnings: toWarnings(ignored),
+      clientToolCalls,
+    },
   });
 
+  let promptTokens = input.prompt?.tokens ?? 0;
   for (let round = 1; round <= input.maxRounds; round++) {
-    let result: ChatModelResult | undefined;
-    if (input.streaming) {
-      for await (const event of input.model.stream({ ...request, messages: transcript }, input.signal)) {
-        if (event.type === 'text-delta') yield event;
-        else result = event.result;
-      }
-    } else {
-      result = await input.model.complete({ ...request, messages: transcript }, input.signal);
+    if (input.prompt !== undefined && round > 1 && promptTokens > input.prompt.maxTokens) {
+      const maxPromptTokens = input.prompt.maxTokens;
+      input.log.warn('prompt limit reached', { round, promptTokens, maxPromptTokens });
+      const answerMd = `I could not finish this request: the tool results grew past the prompt limit of ${maxPromptTokens} tokens. Please ask for less at once.`;
+      added.push({ role: 'assistant', content: answerMd });
+      yield finish({ intent: 'prompt_limit', answerMd }, 'prompt_limit');
+      return;
     }
-    if (result === undefined) throw new Error('the model stream ended without a result');
+    const call = {
+      ...request,
+      toolChoice: round === 1 ? (input.toolChoice ?? 'auto') : 'auto',
+      messages: transcript,
+    };
+    const result = yield* callModel(input, call, promptTokens);
     usage = addUsage(usage, result.usage);
+    input.onUsage?.(result.usage);
     ignored = mergeIgnored(ignored, result.ignored);
     if (result.finishReason === 'content_filter') throw new ContentFilteredError(result.filteredCategory);
 
@@ -110,34 +149,45 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
       yield finish(answer, 'stop');
       return;
     }
+    // The client runs its own tools: the turn ends with its calls (a server call in the same round is
+    // not run; the model asks for it again once the client's results are in).
+    const clientToolCalls = result.toolCalls.filter((toolCall) => isClientTool.has(toolCall.name));
+    if (clientToolCalls.length > 0) {
+      added.push({ role: 'assistant', content: result.content, toolCalls: clientToolCalls });
+      yield finish({ intent: 'tool_calls', answerMd: result.content ?? '' }, 'tool_calls', clientToolCalls);
+      return;
+    }
     if (round === input.maxRounds) break;
 
-    const call: ChatMessage = { role: 'assistant', content: result.content, toolCalls: result.toolCalls };
-    transcript.push(call);
-    added.push(call);
+    const assistant: ChatMessage = {
+      role: 'assistant',
+      content: result.content,
+      toolCalls: result.toolCalls,
+    };
+    transcript.push(assistant);
+    added.push(assistant);
+    promptTokens += input.prompt?.count(assistant) ?? 0;
     for (const toolCall of result.toolCalls) {
-      yield { type: 'tool-call', tool: toolCall.name, arguments: safeParse(toolCall.arguments) };
-    }
-    const outcomes = await Promise.all(
-      result.toolCalls.map((toolCall) =>
-        runToolCall(toolCall, input.tools, {
-          timeoutMs: input.toolTimeoutMs,
-          log: input.log,
-          ...(input.signal === undefined ? {} : { signal: input.signal }),
-        }),
-      ),
-    );
-    for (const [index, outcome] of outcomes.entries()) {
-      const toolCallId = result.toolCalls[index]?.id ?? '';
-      const message: ChatMessage = {
-        role: 'tool',
-        toolCallId,
-        content: JSON.stringify(outcome.result).slice(0, MAX_TOOL_RESULT_CHARS),
+      yield {
+        type: 'tool-call',
+        id: toolCall.id,
+        tool: toolCall.name,
+        arguments: argumentsForDisplay(toolCall.arguments),
       };
+    }
+    const ran = await runToolRound(result.toolCalls, input.tools, {
+      timeoutMs: input.toolTimeoutMs,
+      maxCalls: input.maxToolCallsPerRound,
+      log: input.log,
+      ...(input.signal === undefined ? {} : { signal: input.signal }),
+    });
+    for (const { outcome, message } of ran) {
       transcript.push(message);
       added.push(message);
+      promptTokens += input.prompt?.count(message) ?? 0;
       actions.push(outcome);
-      yield { type: 'tool-result', tool: outcome.tool, result: outcome.result };
+      // The end user is shown the outcome without upstream error text; the model got the diagnostics.
+      yield { type: 'tool-result', id: message.toolCallId, tool: outcome.tool, result: outcome.shown };
     }
   }
 
@@ -145,12 +195,4 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
   const answerMd = `I could not finish this request within ${input.maxRounds} rounds of tool calls. Please ask again more specifically.`;
   added.push({ role: 'assistant', content: answerMd });
   yield finish({ intent: 'tool_limit', answerMd }, 'tool_limit');
-}
-
-function safeParse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }

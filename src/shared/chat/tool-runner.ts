@@ -7,8 +7,18 @@ export interface ToolOutcome {
   readonly tool: string;
   /** The parsed arguments, or the raw text when it was not JSON. */
   readonly arguments: unknown;
+  /** What the model is told, diagnostics included. */
   readonly result: unknown;
+  /** What the end user is shown (actions_result, tool_result events): no upstream error text. */
+  readonly shown: unknown;
 }
+
+const outcome = (tool: string, args: unknown, result: unknown, shown: unknown = result): ToolOutcome => ({
+  tool,
+  arguments: args,
+  result,
+  shown,
+});
 
 /**
  * Runs one tool call. Nothing here throws: unparsable arguments, schema violations, unknown tools,
@@ -23,20 +33,19 @@ export async function runToolCall(
   try {
     parsed = call.arguments.trim() === '' ? {} : JSON.parse(call.arguments);
   } catch {
-    return {
-      tool: call.name,
-      arguments: call.arguments,
-      result: { error: 'invalid_arguments', message: 'The arguments are not valid JSON; send a JSON object' },
-    };
+    return outcome(call.name, call.arguments, {
+      error: 'invalid_arguments',
+      message: 'The arguments are not valid JSON; send a JSON object',
+    });
   }
   const tool = registry.find(call.name);
   if (tool === undefined) {
     const known = registry.definitions.map((definition) => definition.name);
-    return {
-      tool: call.name,
-      arguments: parsed,
-      result: { error: 'unknown_tool', message: `No tool named "${call.name}"`, knownTools: known },
-    };
+    return outcome(call.name, parsed, {
+      error: 'unknown_tool',
+      message: `No tool named "${call.name}"`,
+      knownTools: known,
+    });
   }
   const input = tool.input.safeParse(parsed);
   if (!input.success) {
@@ -44,7 +53,7 @@ export async function runToolCall(
       path: issue.path.map(String).join('.'),
       message: issue.message,
     }));
-    return { tool: call.name, arguments: parsed, result: { error: 'invalid_arguments', issues } };
+    return outcome(call.name, parsed, { error: 'invalid_arguments', issues });
   }
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);
@@ -61,22 +70,24 @@ export async function runToolCall(
         );
       }),
     ]);
-    return { tool: call.name, arguments: input.data, result: result ?? null };
+    const value = result ?? null;
+    return outcome(call.name, input.data, value, tool.shownToUser?.(value) ?? value);
   } catch (thrown) {
     const error = ensureError(thrown);
     // A tool that honours the signal rejects with its own error when the timeout fires: still a timeout.
     if (timeout.aborted) {
-      return {
-        tool: call.name,
-        arguments: input.data,
-        result: { error: 'tool_timeout', message: `No result within ${options.timeoutMs} ms` },
-      };
+      return outcome(call.name, input.data, {
+        error: 'tool_timeout',
+        message: `No result within ${options.timeoutMs} ms`,
+      });
     }
     options.log.warn('tool failed', { tool: call.name, error });
-    return {
-      tool: call.name,
-      arguments: input.data,
-      result: { error: 'tool_failed', message: error.message.slice(0, 500) },
-    };
+    // The model gets the error text to explain; the user sees only that the tool failed.
+    return outcome(
+      call.name,
+      input.data,
+      { error: 'tool_failed', message: error.message.slice(0, 500) },
+      { error: 'tool_failed', message: 'The tool failed; the assistant was told why' },
+    );
   }
 }

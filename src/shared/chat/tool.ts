@@ -28,6 +28,11 @@ export interface Tool<S extends z.ZodObject = z.ZodObject> {
   readonly description: string;
   readonly input: S;
   run(input: z.output<S>, context: ToolContext): Promise<unknown>;
+  /**
+   * What the end user is shown of a result (actions_result, stream tool_result events), when it is not the
+   * whole result: the model gets diagnostics to explain, the user no upstream error text.
+   */
+  shownToUser?(result: unknown): unknown;
 }
 
 export function defineTool<S extends z.ZodObject>(tool: Tool<S>): Tool<S> {

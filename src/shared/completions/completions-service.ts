@@ -7,8 +7,10 @@ import {
   toWarnings,
 } from '../chat/answer-status';
 import { generationFields } from '../chat/chat-request';
+import { countPromptTokens } from '../chat/prompt-tokens';
 import { ContentFilteredError } from '../errors';
-import type { ChatModel } from '../model/chat-model';
+import type { Caller } from '../identity/caller';
+import type { ChatMessage, ChatModel, Usage } from '../model/chat-model';
 
 export const PROMPT_MAX_CHARS = 4000;
 
@@ -40,26 +42,45 @@ export interface CompletionsAnswer {
     readonly cached_tokens: number;
   };
   /** `length`: the response was cut short by the token budget. */
-  readonly finishReason: Exclude<AnswerFinishReason, 'tool_limit'>;
+  readonly finishReason: Extract<AnswerFinishReason, 'stop' | 'length'>;
   readonly warnings?: readonly ParameterWarning[];
 }
 
 const SYSTEM = 'You are a helpful assistant. Answer clearly and concisely.';
 
 /**
- * Completions: one prompt, one answer, with character and token counts, and whether the
- * answer is whole. An answer the budget cut before any text explains that instead of being empty.
+ * Completions: one prompt, one answer, with character and token counts, and whether the answer is whole.
+ * An answer the budget cut before any text explains that instead of being empty.
  */
-export function createCompletionsService(model: ChatModel, settings: { maxCompletionTokens: number }) {
+export function createCompletionsService(
+  model: ChatModel,
+  settings: {
+    maxCompletionTokens: number;
+    /** Refuses a prompt before the model call (the tokens quota), knowing its tokens. */
+    admit?: (caller: Caller, promptTokens: number) => Promise<void>;
+    /** Told the usage Azure reports. */
+    onUsage?: (caller: Caller, usage: Usage) => void;
+  },
+) {
   return {
-    async complete(request: CompletionsRequest, signal?: AbortSignal): Promise<CompletionsAnswer> {
-      const maxTokens = request.maxTokens ?? settings.maxCompletionTokens;
+    async complete(
+      caller: Caller,
+      request: CompletionsRequest,
+      signal?: AbortSignal,
+    ): Promise<CompletionsAnswer> {
+      const messages: ChatMessage[] = [
+        { role: 'system', content: SYSTEM },
+        { role: 'user', content: request.prompt },
+      ];
+      await settings.admit?.(caller, await countPromptTokens(messages, []));
+      // CHAT_MAX_COMPLETION_TOKENS: the budget when none is asked for, and the cap when one is.
+      const maxTokens = Math.min(
+        request.maxTokens ?? settings.maxCompletionTokens,
+        settings.maxCompletionTokens,
+      );
       const result = await model.complete(
         {
-          messages: [
-            { role: 'system', content: SYSTEM },
-            { role: 'user', content: request.prompt },
-          ],
+          messages,
           maxTokens,
           ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
           ...(request.reasoningEffort === undefined ? {} : { reasoningEffort: request.reasoningEffort }),
@@ -67,6 +88,7 @@ export function createCompletionsService(model: ChatModel, settings: { maxComple
         },
         signal,
       );
+      settings.onUsage?.(caller, result.usage);
       if (result.finishReason === 'content_filter') throw new ContentFilteredError(result.filteredCategory);
       const cut = result.finishReason === 'length';
       const text = result.content ?? '';

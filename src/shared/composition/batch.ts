@@ -1,6 +1,8 @@
 import { createBatchItemsWorker } from '../batch/batch-items-worker';
 import { createBatchService } from '../batch/batch-service';
 import { createCosmosBatchStore } from '../batch/cosmos-batch-store';
+import { createJobQuotas } from '../batch/job-quotas';
+import type { QuotaMeter } from '../quota/quota-meter';
 import { queueNames } from '../storage-names';
 import type { History } from './history';
 import type { Models } from './model';
@@ -8,12 +10,23 @@ import type { Platform } from './platform';
 import type { Storage } from './storage';
 
 /** Batch jobs: submitting and reading them (HTTP, batch-jobs), and the batch-items worker. */
-export function createBatch({ config }: Platform, storage: Storage, models: Models, history: History) {
+export function createBatch(
+  { config }: Platform,
+  storage: Storage,
+  models: Models,
+  history: History,
+  quotas: QuotaMeter,
+) {
   const store = createCosmosBatchStore(() => storage.containers('batch'));
+  const jobQuotas = createJobQuotas(store, quotas);
   const sendSlice = (slice: unknown, delayMs?: number) =>
     storage.sendToQueue(queueNames.batchItems, slice, delayMs === undefined ? {} : { delayMs });
   return {
-    batch: createBatchService({ store, enqueueSlice: (slice) => sendSlice(slice) }),
+    batch: createBatchService({
+      store,
+      enqueueSlice: (slice) => sendSlice(slice),
+      admitJob: jobQuotas.admit,
+    }),
     batchItems: createBatchItemsWorker({
       store,
       history: history.store,
@@ -22,6 +35,7 @@ export function createBatch({ config }: Platform, storage: Storage, models: Mode
       maxDeferrals: config.BATCH_MAX_DEFERRALS,
       maxCompletionTokens: config.CHAT_MAX_COMPLETION_TOKENS,
       requeue: (slice, delayMs) => sendSlice(slice, delayMs),
+      onJobDone: jobQuotas.release,
     }),
   };
 }

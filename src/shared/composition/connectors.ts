@@ -3,6 +3,7 @@ import { type ConnectorService, createConnectorService } from '../connectors/con
 import { createDynamicSessionsSandbox } from '../connectors/dynamic-sessions/dynamic-sessions-sandbox';
 import { DYNAMIC_SESSIONS_SCOPE } from '../connectors/dynamic-sessions/sessions-client';
 import type { Logger } from '../logging/logger';
+import type { QuotaMeter } from '../quota/quota-meter';
 
 type ConnectorSettings = Pick<
   AppConfig,
@@ -32,6 +33,7 @@ export function createConnectorServiceFromSettings(
   config: ConnectorSettings,
   getToken: (scope: string) => Promise<string>,
   log: Logger,
+  quotas: Pick<QuotaMeter, 'consume'>,
 ): ConnectorService {
   const fixedToken = config.CONNECTORS_SESSIONS_TOKEN;
   const sandbox = createDynamicSessionsSandbox({
@@ -52,6 +54,7 @@ export function createConnectorServiceFromSettings(
   });
   return createConnectorService({
     sandbox,
+    chargeRun: (caller) => quotas.consume(caller, 'connector_runs_per_day', 1),
     limits: {
       maxTimeoutMs: config.CONNECTORS_MAX_TIMEOUT_MS,
       maxMemoryMb: config.CONNECTORS_MAX_MEMORY_MB,

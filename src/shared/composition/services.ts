@@ -10,10 +10,12 @@ import type { ConnectorService } from '../connectors/connector-service';
 import type { HealthService } from '../health/health-service';
 import type { ConversationService } from '../history/conversation-service';
 import type { HistoryStore } from '../history/history-store';
-import { type CallerResolver, createCallerResolver } from '../identity/caller';
+import type { CallerResolver } from '../identity/caller';
+import { createCallerResolver } from '../identity/caller-resolver';
 import { lazy, once } from '../lazy';
 import type { Logger } from '../logging/logger';
 import type { SendToQueue } from '../queues/queue-sender';
+import type { QuotaMeter } from '../quota/quota-meter';
 import { createBatch } from './batch';
 import { createChat, createTools } from './chat';
 import { createConnectorServiceFromSettings } from './connectors';
@@ -21,6 +23,7 @@ import { createHealth } from './health';
 import { createHistory } from './history';
 import { createModels } from './model';
 import { createPlatform } from './platform';
+import { createQuotas } from './quota';
 import { createStorage } from './storage';
 
 /** What the triggers use, and nothing else. The function wrappers hand it to each handler. */
@@ -38,6 +41,8 @@ export interface Services {
   readonly history: Pick<HistoryStore, 'appendTurn'>;
   readonly batch: BatchService;
   readonly batchItems: BatchItemsWorker;
+  /** The caller's quotas: counted by the wrappers of metered routes and by the services, read by me/usage. */
+  readonly quotas: QuotaMeter;
   /** Puts a message on a queue; the queue functions move what can never succeed to `<queue>-poison` with it. */
   readonly sendToQueue: SendToQueue;
   /** The connector runner (dynamic sessions); its route is authorized (CONNECTORS_ENABLED, the role) first. */
@@ -65,11 +70,12 @@ export async function buildServices({ values: config, provenance }: LoadedConfig
   const models = lazy(() => createModels(platform));
   const history = lazy(() => createHistory(platform, storage));
   const tools = createTools(platform);
-  const chat = lazy(() => createChat(platform, tools, models(), history()));
-  const batch = lazy(() => createBatch(platform, storage, models(), history()));
+  const quotas = lazy(() => createQuotas(platform, storage));
+  const chat = lazy(() => createChat(platform, tools, models(), history(), quotas()));
+  const batch = lazy(() => createBatch(platform, storage, models(), history(), quotas()));
   const health = lazy(() => createHealth(platform, storage, models));
   const connectors = lazy(() =>
-    createConnectorServiceFromSettings(config, platform.getToken, platform.logger()),
+    createConnectorServiceFromSettings(config, platform.getToken, platform.logger(), quotas()),
   );
   const resolveCaller = createCallerResolver(config);
   return {
@@ -101,6 +107,9 @@ export async function buildServices({ values: config, provenance }: LoadedConfig
     },
     get connectors() {
       return connectors();
+    },
+    get quotas() {
+      return quotas();
     },
   };
 }

@@ -128,6 +128,18 @@ function crossChecks(config: AppConfig): string[] {
   if (config.AUTH_MODE === 'none' && config.WEBSITE_SITE_NAME !== undefined) {
     problems.push('AUTH_MODE: "none" is for local runs only; set easyauth or jwt in Azure');
   }
+  // easyauth believes the x-ms-client-principal headers; only the platform's authentication may set them.
+  if (
+    config.AUTH_MODE === 'easyauth' &&
+    config.WEBSITE_SITE_NAME !== undefined &&
+    config.WEBSITE_AUTH_ENABLED !== true
+  ) {
+    problems.push(
+      'AUTH_MODE: easyauth trusts the x-ms-client-principal headers, which only App Service Authentication may set, ' +
+        'and it is not on for this app (WEBSITE_AUTH_ENABLED is not True). Turn it on (authsettingsV2 with ' +
+        'platform.enabled, as infra/modules/function-app.bicep does) or use AUTH_MODE=jwt',
+    );
+  }
   problems.push(...connectorChecks(config));
   return problems;
 }

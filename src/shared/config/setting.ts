@@ -17,6 +17,8 @@ export interface Setting<S extends z.ZodMiniType = z.ZodMiniType> {
   readonly aliases?: readonly string[];
   /** A secret is never printed: logs redact it, config-info shows only whether it is set. */
   readonly secret?: boolean;
+  /** Not a credential, but not for display either (the system prompt): config-info shows only whether it is set. */
+  readonly private?: boolean;
 }
 
 export function setting<S extends z.ZodMiniType>(schema: S, meta: Omit<Setting<S>, 'schema'>): Setting<S> {
@@ -72,16 +74,53 @@ export const list = () =>
     z._default(z.array(z.string()), []),
   );
 
-/** An on/off switch: true/1/yes/on or false/0/no/off (any case); unset is the default. */
+/** A text setting with a default. */
+export const textOr = (defaultValue: string) =>
+  preprocess(blankToUndefined, z._default(z.string().check(z.trim(), z.minLength(1)), defaultValue));
+
+/** true/1/yes/on or false/0/no/off (any case); anything else is left for the schema to refuse. */
+function readFlag(value: unknown): unknown {
+  const blank = blankToUndefined(value);
+  if (typeof blank !== 'string') return blank;
+  const word = blank.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(word)) return true;
+  if (['false', '0', 'no', 'off'].includes(word)) return false;
+  return blank;
+}
+
+/** An on/off switch; unset is the default. */
 export const flag = (defaultValue: boolean) =>
+  preprocess(readFlag, z._default(z.boolean({ error: 'must be true or false' }), defaultValue));
+
+/** An on/off switch that may be unset (undefined), as the settings Azure writes ("True") may be. */
+export const optionalFlag = () =>
+  preprocess(readFlag, z.optional(z.boolean({ error: 'must be true or false' })));
+
+/** Whether config-info may show the value of a setting (neither a secret nor private). */
+export const isShown = (meta: Setting): boolean => meta.secret !== true && meta.private !== true;
+
+/** `name=value` pairs, comma-separated, each name one of `names` and each value a whole number. */
+export const namedLimits = <const N extends string>(names: readonly N[]) =>
   preprocess(
     (value) => {
       const blank = blankToUndefined(value);
       if (typeof blank !== 'string') return blank;
-      const word = blank.trim().toLowerCase();
-      if (['true', '1', 'yes', 'on'].includes(word)) return true;
-      if (['false', '0', 'no', 'off'].includes(word)) return false;
-      return blank;
+      return Object.fromEntries(
+        blank
+          .split(',')
+          .map((pair) => pair.trim())
+          .filter((pair) => pair !== '')
+          .map((pair) => {
+            const [name = '', limit = ''] = pair.split('=').map((part) => part.trim());
+            return [name, limit];
+          }),
+      );
     },
-    z._default(z.boolean({ error: 'must be true or false' }), defaultValue),
+    z._default(
+      z.partialRecord(
+        z.enum(names, { error: `each name must be one of ${names.join(', ')}` }),
+        z.coerce.number({ error: 'each value must be a number' }).check(z.int(), z.gte(0)),
+      ),
+      {},
+    ),
   );

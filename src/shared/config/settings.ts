@@ -1,13 +1,24 @@
 import * as z from 'zod/mini';
 
 import { apiVersion, modelFamilies } from './model-settings';
-import { flag, integer, list, oneOf, preprocess, setting, text, url } from './setting';
+import {
+  flag,
+  integer,
+  list,
+  namedLimits,
+  oneOf,
+  optionalFlag,
+  preprocess,
+  setting,
+  text,
+  textOr,
+  url,
+} from './setting';
 
-// Longer than 200 lines because it is the one table of every setting: a reader (and the README and infra
-// tests) finds each name, default and description in one place.
 /**
  * Every setting the app reads, in one table. Adding a setting means adding a line here;
- * nothing else in the app reads `process.env`.
+ * nothing else in the app reads `process.env`. Longer than 200 lines because it is that one table:
+ * splitting it would scatter the list a reader (and the README test) expects in one place.
  */
 export const settings = {
   // Azure OpenAI
@@ -42,11 +53,13 @@ export const settings = {
   AZURE_OPENAI_TIMEOUT_MS: setting(integer(60_000, 1_000, 600_000), {
     description: 'Timeout of one model request, in ms',
   }),
-  AZURE_OPENAI_MAX_RETRIES: setting(integer(4, 0, 10), {
-    description: 'Retries of one model request on 408/409/429/5xx and connection errors',
+  AZURE_OPENAI_MAX_RETRIES: setting(integer(2, 0, 10), {
+    description:
+      'Retries of one interactive model request (chat, completions) on 408/409/429/5xx and connection errors; batch items never retry in place',
   }),
-  AZURE_OPENAI_MAX_RETRY_WAIT_MS: setting(integer(30_000, 0, 300_000), {
-    description: 'Cap on the total time one request may spend waiting between retries, in ms',
+  AZURE_OPENAI_MAX_RETRY_WAIT_MS: setting(integer(3_000, 0, 300_000), {
+    description:
+      'Cap on the total time one interactive request may spend waiting between retries, in ms: a user sees an outage within seconds, with Retry-After',
   }),
 
   // Chat
@@ -59,14 +72,24 @@ export const settings = {
   CHAT_MAX_MESSAGE_CHARS: setting(integer(8_000, 1, 100_000), {
     description: 'Longest accepted content of one chat message, in characters',
   }),
-  CHAT_SYSTEM_PROMPT: setting(text(), { description: 'System prompt text (overrides the built-in default)' }),
+  CHAT_SYSTEM_PROMPT: setting(text(), {
+    description: 'System prompt text (overrides the built-in default)',
+    private: true,
+  }),
   CHAT_SYSTEM_PROMPT_FILE: setting(text(), { description: 'Path of a file holding the system prompt' }),
+  CHAT_HISTORY_TOKEN_BUDGET: setting(integer(6_000, 100, 1_000_000), {
+    description: 'Token budget of the stored history sent to the model with a turn',
+  }),
+  CHAT_MAX_PROMPT_TOKENS: setting(integer(16_000, 256, 1_000_000), {
+    description:
+      'Most tokens one model call of a chat turn may send (system prompt, tools, history and messages); over it: 400 prompt_too_long, unless dropping older history brings it under',
+  }),
   CHAT_MAX_COMPLETION_TOKENS: setting(integer(2_048, 16, 128_000), {
     description:
-      'max_completion_tokens of a model call when the request sets no maxTokens; it includes reasoning tokens, so leave room for the answer',
+      'max_completion_tokens of a model call when the request sets no maxTokens, and the cap of a maxTokens it sets; it includes reasoning tokens, so leave room for the answer',
   }),
-  CHAT_HISTORY_TOKEN_BUDGET: setting(integer(6_000, 100, 1_000_000), {
-    description: 'Approximate token budget of the history sent to the model',
+  CHAT_MAX_TOOL_CALLS_PER_ROUND: setting(integer(8, 1, 128), {
+    description: 'Tool calls run per model round; the model is told that calls beyond it were not run',
   }),
 
   // Azure ML scoring (predict_customer)
@@ -144,6 +167,29 @@ export const settings = {
   AUTH_JWT_ISSUER: setting(text(), { description: 'jwt mode: the expected token issuer (iss)' }),
   AUTH_JWT_AUDIENCE: setting(text(), { description: 'jwt mode: the expected audience (aud)' }),
   AUTH_JWT_JWKS_URI: setting(url(), { description: "jwt mode: the issuer's JWKS URL" }),
+  AUTH_JWT_CLOCK_TOLERANCE_SECONDS: setting(integer(120, 0, 600), {
+    description: 'jwt mode: how far exp and nbf may be off because of clock skew, in seconds',
+  }),
+  AUTH_JWT_REQUIRED_SCOPES: setting(list(), {
+    description:
+      'jwt mode: delegated scopes, comma-separated; a token must carry at least one of them in scp (empty: not checked)',
+  }),
+  AUTH_JWT_REQUIRED_ROLES: setting(list(), {
+    description:
+      'jwt mode: app roles, comma-separated; a token must carry at least one of them in roles (empty: not checked)',
+  }),
+  AUTH_JWT_ALLOWED_CLIENT_IDS: setting(list(), {
+    description:
+      'jwt mode: client applications that may call, comma-separated; checked against azp (v2 tokens) or appid (v1) (empty: any)',
+  }),
+  AUTH_ADMIN_ROLE: setting(textOr('admin'), {
+    description:
+      "The role (a token's roles claim, or the signed-in principal's roles) that may read GET /api/config/info and GET /api/health?deep=true and gets QUOTA_ADMIN_LIMITS",
+  }),
+  WEBSITE_AUTH_ENABLED: setting(optionalFlag(), {
+    description:
+      'Set by Azure: True when App Service Authentication is on; AUTH_MODE=easyauth refuses to start in Azure without it',
+  }),
 
   // Observability
   APPLICATIONINSIGHTS_CONNECTION_STRING: setting(text(), {
@@ -154,6 +200,38 @@ export const settings = {
     description:
       'Authorization=AAD;ClientId=<identity client id>: Entra authentication for Application Insights',
   }),
+
+  // Per-user quotas (0 = off)
+  QUOTA_REQUESTS_PER_MINUTE: setting(integer(60, 0, 1_000_000), {
+    description: 'Chat and completions requests per user per minute (0: no limit)',
+  }),
+  QUOTA_TOKENS_PER_DAY: setting(integer(200_000, 0, 10_000_000_000), {
+    description:
+      'Model tokens (prompt + completion, as Azure reports them) of chat and completions per user per UTC day (0: no limit)',
+  }),
+  QUOTA_BATCH_ITEMS_PER_DAY: setting(integer(10_000, 0, 100_000_000), {
+    description:
+      'Batch items a user may submit per UTC day; a larger submission is refused whole (0: no limit)',
+  }),
+  QUOTA_CONCURRENT_BATCH_JOBS: setting(integer(2, 0, 10_000), {
+    description: 'Batch jobs of one user running at once (0: no limit)',
+  }),
+  QUOTA_CONNECTOR_RUNS_PER_DAY: setting(integer(100, 0, 1_000_000), {
+    description: 'Connector runs one user may start per UTC day (0: no limit)',
+  }),
+  QUOTA_ADMIN_LIMITS: setting(
+    namedLimits([
+      'requests_per_minute',
+      'tokens_per_day',
+      'batch_items_per_day',
+      'concurrent_batch_jobs',
+      'connector_runs_per_day',
+    ]),
+    {
+      description:
+        'Other limits for callers with AUTH_ADMIN_ROLE, e.g. "requests_per_minute=600,tokens_per_day=0" (0: no limit; a quota not named keeps its setting)',
+    },
+  ),
 
   // Batch jobs
   BATCH_MAX_ITEMS: setting(integer(10_000, 1, 100_000), { description: 'Most items one batch job may hold' }),

@@ -18,7 +18,9 @@ export function authorizeConnectorRun(
     );
   }
   if (config.AUTH_MODE === 'none') return;
-  if (!(caller.roles ?? []).includes(config.CONNECTORS_ALLOWED_ROLE)) {
-    throw new ForbiddenError(`Running connectors needs the app role "${config.CONNECTORS_ALLOWED_ROLE}"`);
+  if (!caller.roles.includes(config.CONNECTORS_ALLOWED_ROLE)) {
+    throw new ForbiddenError(`Running connectors needs the app role "${config.CONNECTORS_ALLOWED_ROLE}"`, {
+      code: 'missing_role',
+    });
   }
 }

@@ -5,9 +5,8 @@ import { type ConnectorRunLimits, prepareConnectorRun } from './prepare-run';
 import { type ConnectorRunReport, toRunReport } from './run-report';
 
 /**
- * Where the per-user quota (QUOTA_CONNECTOR_RUNS_PER_DAY) plugs in: called once per run, after every check
- * and before the sandbox; it throws (429) to refuse. The quota system is another issue's; until then every
- * run is allowed.
+ * Counts a run against the caller's QUOTA_CONNECTOR_RUNS_PER_DAY: called once per run, after every check
+ * (a refused definition costs nothing) and before the sandbox; it throws (429 quota_exceeded) to refuse.
  */
 export type ChargeConnectorRun = (caller: Caller) => Promise<void>;
 

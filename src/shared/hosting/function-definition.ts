@@ -16,6 +16,11 @@ import type { Logger } from '../logging/logger';
 export interface HttpScope {
   /** Who is calling (AUTH_MODE); a fixed anonymous caller on functions declared `anonymous`. */
   readonly caller: Caller;
+  /**
+   * Resolves the caller and requires AUTH_ADMIN_ROLE (401 or 403 otherwise): for an anonymous route with
+   * an admin-only option (deep health).
+   */
+  readonly admin: () => Promise<Caller>;
   readonly correlationId: string;
   readonly log: Logger;
   readonly services: Services;
@@ -57,6 +62,8 @@ export interface HttpFunctionDefinition<
 > extends HttpTrigger<Name, Route, Methods> {
   /** Served without a caller identity, whatever AUTH_MODE says. */
   readonly anonymous: boolean;
+  /** Served only to callers with AUTH_ADMIN_ROLE. */
+  readonly admin: boolean;
   /** What the route accepts and answers; `undefined` only for the catch-all, which is not part of the API. */
   readonly contract: RouteContract | undefined;
   /** The handler to register, over the services it is given (the process's, or fakes in a test). */

@@ -4,14 +4,16 @@ import type { Services } from '../composition/services';
 import type { AppConfig } from '../config/settings';
 import { ensureError } from '../errors';
 import { CORRELATION_HEADER, correlationIdFrom } from '../http/correlation';
-import { toErrorResponse } from '../http/error-response';
+import { type ErrorFormat, toErrorResponse } from '../http/error-response';
 import { createRequestReader } from '../http/read-request';
 import type { RequestSchemas, RouteContract } from '../http/route-contract';
-import type { Caller } from '../identity/caller';
+import { type Caller, requireAdmin } from '../identity/caller';
+import type { WindowQuotaName } from '../quota/quotas';
 import { runWithCorrelation } from '../telemetry/correlation';
 import type { HttpFunctionDefinition, HttpHandler, HttpInput, HttpScope } from './function-definition';
 
-const ANONYMOUS: Caller = { userId: 'anonymous' };
+const ANONYMOUS: Caller = { userId: 'anonymous', roles: [] };
+const EXPOSED_HEADERS = 'X-Request-ID, Retry-After, Location, X-Conversation-Id';
 
 interface HttpFunctionSpec<
   R extends RequestSchemas,
@@ -29,6 +31,10 @@ interface HttpFunctionSpec<
    * a disabled feature's 404 reveals nothing about the body); throws an AppError to refuse.
    */
   readonly authorize?: (caller: Caller, config: AppConfig) => void;
+  /** Only callers with AUTH_ADMIN_ROLE (config-info); others get 403. */
+  readonly admin?: boolean;
+  /** Each valid request counts one against this per-user quota (429 when it is used up). */
+  readonly quota?: WindowQuotaName;
   /** The parts of the request the handler gets, validated first; a part not declared is not read. */
   readonly request?: R;
   readonly handle: (input: HttpInput<R>, scope: HttpScope) => Promise<HttpResponseInit>;
@@ -62,18 +68,41 @@ export function defineHttpFunction<
   const Route extends string = string,
   const Methods extends readonly HttpMethod[] = readonly HttpMethod[],
 >(spec: HttpFunctionSpec<R, Name, Route, Methods>): HttpFunctionDefinition<Name, Route, Methods> {
-  const { name, route, methods, anonymous = false, authorize, request, handle, ...documented } = spec;
+  const {
+    name,
+    route,
+    methods,
+    anonymous = false,
+    admin = false,
+    quota,
+    authorize,
+    request,
+    handle,
+    ...documented
+  } = spec;
   const schemas: RequestSchemas = request ?? {};
+  const toResponse = spec.errorFormat?.toResponse ?? toErrorResponse;
+  const access = anonymous ? 'anonymous' : admin ? 'admin' : 'caller';
   return {
     kind: 'http',
     name,
     route,
     methods,
     anonymous,
+    admin,
     contract: { ...documented, request: schemas },
     createHandler: (services) =>
       wrap(
-        { name, route, anonymous, schemas, handle, ...(authorize === undefined ? {} : { authorize }) },
+        {
+          name,
+          route,
+          access,
+          quota,
+          schemas,
+          handle,
+          toResponse,
+          ...(authorize === undefined ? {} : { authorize }),
+        },
         services,
       ),
   };
@@ -96,10 +125,18 @@ export function defineCatchAllFunction<
     route: spec.route,
     methods: spec.methods,
     anonymous: true,
+    admin: false,
     contract: undefined,
     createHandler: (services) =>
       wrap(
-        { name: spec.name, route: spec.route, anonymous: true, schemas: spec.request, handle: spec.handle },
+        {
+          name: spec.name,
+          route: spec.route,
+          access: 'anonymous',
+          schemas: spec.request,
+          handle: spec.handle,
+          toResponse: toErrorResponse,
+        },
         services,
       ),
   };
@@ -108,14 +145,17 @@ export function defineCatchAllFunction<
 interface Wrapped<R extends RequestSchemas> {
   readonly name: string;
   readonly route: string;
-  readonly anonymous: boolean;
+  readonly access: 'anonymous' | 'caller' | 'admin';
+  /** Each valid request counts one against this per-user quota (429 when it is used up). */
+  readonly quota?: WindowQuotaName | undefined;
   readonly authorize?: HttpFunctionSpec<R>['authorize'];
   readonly schemas: RequestSchemas;
   readonly handle: HttpFunctionSpec<R>['handle'];
+  readonly toResponse: ErrorFormat['toResponse'];
 }
 
 function wrap<R extends RequestSchemas>(
-  { name, route, anonymous, authorize, schemas, handle }: Wrapped<R>,
+  { name, route, access, quota, authorize, schemas, handle, toResponse }: Wrapped<R>,
   services: Services,
 ): HttpHandler {
   const read = createRequestReader(schemas, services.config);
@@ -129,26 +169,34 @@ function wrap<R extends RequestSchemas>(
       response = await runWithCorrelation(
         correlationId,
         async () => {
-          const caller = anonymous ? ANONYMOUS : await services.resolveCaller(request);
+          const adminRole = services.config.AUTH_ADMIN_ROLE;
+          const caller = access === 'anonymous' ? ANONYMOUS : await services.resolveCaller(request);
+          if (access === 'admin') requireAdmin(caller, adminRole);
           authorize?.(caller, services.config);
+          const admin = async () => requireAdmin(await services.resolveCaller(request), adminRole);
           // The reader parsed each part with the schema the input type is derived from.
           // eslint-disable-next-line @typescript-eslint/consistent-type-assertions
           const input = (await read(request)) as HttpInput<R>;
+          // Counted once the request is valid: a malformed one costs the caller nothing.
+          if (quota !== undefined) await services.quotas.consume(caller, quota, 1);
           const facts = {
             method: request.method,
             url: request.url,
             accept: request.headers.get('accept') ?? '',
           };
-          return handle(input, { caller, correlationId, log, services, context, request: facts });
+          return handle(input, { caller, admin, correlationId, log, services, context, request: facts });
         },
         { traceParent: context.traceContext?.traceParent },
       );
     } catch (thrown) {
-      response = toErrorResponse(thrown, correlationId);
+      response = toResponse(thrown, correlationId);
       if (response.status === 500) log.error('unhandled error', { error: ensureError(thrown) });
     }
     const headers = new Headers(response.headers);
     headers.set('X-Request-ID', correlationId);
+    // A single-page app on another origin (the web app on Static Web Apps) may read these: the platform's
+    // CORS setting allows origins but names no exposed headers.
+    headers.set('Access-Control-Expose-Headers', EXPOSED_HEADERS);
     const status = response.status ?? 200;
     log.info('request', {
       method: request.method,

@@ -48,10 +48,11 @@ export function toChatResponse(answer: ChatAnswer): ChatResponseBody {
     conversationId: answer.conversationId,
     intent: answer.intent,
     answer_md: answer.answerMd,
-    actions_result: answer.actions.map(({ tool, arguments: args, result }) => ({
+    // What the user is shown of each tool result: no upstream error text (the model had it).
+    actions_result: answer.actions.map(({ tool, arguments: args, shown }) => ({
       tool,
       arguments: args,
-      result,
+      result: shown,
     })),
     message: { role: 'assistant', content: answer.answerMd },
     context: { intent: answer.intent },

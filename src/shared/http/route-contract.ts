@@ -2,6 +2,7 @@ import type * as z from 'zod';
 
 import type { AppConfig } from '../config/settings';
 import type { ApiResponse } from './api-contract/responses';
+import type { ErrorFormat } from './error-response';
 
 /** A schema, or a factory of it for schemas whose limits are settings (CHAT_MAX_MESSAGE_CHARS, say). */
 export type FromConfig<S> = S | ((config: AppConfig) => S);
@@ -26,11 +27,13 @@ export interface RequestSchemas {
  * X-Request-ID header, the body errors and the `default` error are added to every operation.
  */
 export interface RouteContract {
-  readonly tag: 'chat' | 'conversations' | 'batch' | 'connectors' | 'operations';
+  readonly tag: 'chat' | 'openai' | 'conversations' | 'batch' | 'connectors' | 'usage' | 'operations';
   readonly summary: string;
   readonly description?: string;
   readonly request: RequestSchemas;
   readonly responses: Readonly<Record<number, ApiResponse>>;
+  /** Every error of the route in this shape instead of the error envelope (the OpenAI-compatible routes). */
+  readonly errorFormat?: ErrorFormat;
 }
 
 /** The body schema for these settings. */

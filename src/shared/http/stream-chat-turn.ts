@@ -1,8 +1,8 @@
 import type { HttpResponseInit } from '@azure/functions';
 
-import type { ChatRequest } from '../chat/chat-request';
 import type { ChatService, TurnContext } from '../chat/chat-service';
 import type { ChatEvent } from '../chat/tool-loop';
+import type { TurnRequest } from '../chat/turn-request';
 import type { Logger } from '../logging/logger';
 import { primed, streamedResponse } from './streaming';
 
@@ -18,15 +18,16 @@ export type StreamEncoder = (
  */
 export async function streamChatTurn(
   chat: ChatService,
-  request: ChatRequest,
+  request: TurnRequest,
   context: Omit<TurnContext, 'signal'>,
-  format: { encode: StreamEncoder; contentType: string },
+  format: { encode: StreamEncoder; contentType: string; headers?: Readonly<Record<string, string>> },
 ): Promise<HttpResponseInit> {
   const abort = new AbortController();
   const turn = await chat.stream(request, { ...context, signal: abort.signal });
   const events = await primed(turn.events);
   return streamedResponse(format.encode(turn.conversationId, events, context.log), {
     contentType: format.contentType,
+    ...(format.headers === undefined ? {} : { headers: format.headers }),
     onCancel: () => {
       abort.abort(new Error('the client disconnected'));
     },

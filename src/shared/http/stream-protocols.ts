@@ -3,14 +3,14 @@ import { AppError, ensureError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { toUsageBody, warningsField } from './chat-response';
 
-interface StreamError {
+export interface StreamError {
   readonly code: string;
   readonly message: string;
   readonly details?: AppError['details'];
 }
 
 /** A failure after the stream started: an AppError keeps its code, message and details; anything else is masked. */
-function toStreamError(thrown: unknown, log: Logger): StreamError {
+export function toStreamError(thrown: unknown, log: Logger): StreamError {
   if (thrown instanceof AppError) {
     const { code, message, details } = thrown;
     return details === undefined ? { code, message } : { code, message, details };

@@ -33,7 +33,7 @@ export async function primed<T>(items: AsyncIterable<T>): Promise<AsyncIterable<
  */
 export function streamedResponse(
   frames: AsyncIterable<string>,
-  options: { contentType: string; onCancel: () => void },
+  options: { contentType: string; onCancel: () => void; headers?: Readonly<Record<string, string>> },
 ): HttpResponseInit {
   // Pulled by the host after the handler returned: keep the invocation's correlation id and trace.
   const iterator = bindToInvocation(frames)[Symbol.asyncIterator]();
@@ -54,7 +54,12 @@ export function streamedResponse(
   );
   return {
     status: 200,
-    headers: { 'Content-Type': options.contentType, 'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no' },
+    headers: {
+      ...options.headers,
+      'Content-Type': options.contentType,
+      'Cache-Control': 'no-cache',
+      'X-Accel-Buffering': 'no',
+    },
     body,
   };
 }

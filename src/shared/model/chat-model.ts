@@ -49,7 +49,7 @@ export interface ChatModelRequest {
   readonly messages: readonly ChatMessage[];
   readonly tools?: readonly ToolDefinition[];
   /** 'auto' by default; a name forces that function (structured output). */
-  readonly toolChoice?: 'auto' | 'none' | { readonly name: string };
+  readonly toolChoice?: 'auto' | 'none' | 'required' | { readonly name: string };
   /** The caller's; dropped, and reported in `ignored`, when the deployment does not take it. */
   readonly temperature?: number;
   /** Sent as max_completion_tokens (max_tokens where a deployment takes only that); it includes reasoning. */

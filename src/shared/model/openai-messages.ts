@@ -49,7 +49,7 @@ export function toOpenAITools(tools: readonly ToolDefinition[], strict = true): 
     type: 'function',
     function: {
       name: tool.name,
-      description: tool.description,
+      ...(tool.description === '' ? {} : { description: tool.description }),
       parameters: { ...tool.parameters },
       ...(tool.strict === true && strict ? { strict: true } : {}),
     },

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 import { defineTool, type Tool } from '../chat/tool';
 import { completeFeatures, customerFeatures } from './customer-features';
 import type { CustomerScorer } from './customer-scorer';
@@ -9,6 +11,11 @@ const DESCRIPTION =
   'seatComfort, cleanliness and departureDelayMinutes are required; other features take neutral defaults, ' +
   'and the result lists which were assumed. On failure the result has error "scoring_failed" and diagnostics ' +
   'to explain to the user.';
+
+const failedScoring = z.object({
+  error: z.literal('scoring_failed'),
+  diagnostics: z.looseObject({ errorText: z.string().optional() }),
+});
 
 /**
  * The `predict_customer` chat tool. An upstream failure is returned to the model as
@@ -28,6 +35,13 @@ export function createPredictCustomerTool(scorer: CustomerScorer): Tool<typeof c
       const outcome = await scorer.score(features, context.signal);
       if (!outcome.ok) return { error: 'scoring_failed', diagnostics: outcome.diagnostics };
       return { prediction: outcome.prediction, assumed: completeFeatures(features).assumed };
+    },
+    // The endpoint's own reply (errorText) goes to the model only; the user sees status, ids and the hint.
+    shownToUser: (result) => {
+      const failed = failedScoring.safeParse(result);
+      if (!failed.success) return result;
+      const { errorText: _upstream, ...diagnostics } = failed.data.diagnostics;
+      return { error: 'scoring_failed', diagnostics };
     },
   });
 }

@@ -6,8 +6,8 @@ import { queueNames } from '../../../src/shared/storage-names';
 import { InMemoryBatchStore } from '../../support/in-memory-batch-store';
 import { recordingQueue } from '../../support/recording-queue';
 
-const OWNER = { userId: 'owner-1' };
-const OTHER = { userId: 'someone-else' };
+const OWNER = { userId: 'owner-1', roles: [] };
+const OTHER = { userId: 'someone-else', roles: [] };
 const SCHEMA = {
   type: 'object',
   properties: { company_name: { type: 'string' } },

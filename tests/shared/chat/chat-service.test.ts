@@ -1,10 +1,11 @@
 import { z } from 'zod';
 
-import { type ChatRequest, chatRequestSchema } from '../../../src/shared/chat/chat-request';
+import { chatRequestSchema, fromChatRequest } from '../../../src/shared/chat/chat-request';
 import { type ChatSettings, createChatService } from '../../../src/shared/chat/chat-service';
 import { defineTool } from '../../../src/shared/chat/tool';
 import type { ChatEvent } from '../../../src/shared/chat/tool-loop';
 import { createToolRegistry } from '../../../src/shared/chat/tool-registry';
+import type { TurnRequest } from '../../../src/shared/chat/turn-request';
 import { AppError, NotFoundError } from '../../../src/shared/errors';
 import { createHistoryWriter } from '../../../src/shared/history/history-writer';
 import type { TurnRecord } from '../../../src/shared/history/turn-record';
@@ -20,10 +21,12 @@ const SETTINGS: ChatSettings = {
   defaultDeployment: 'chat',
   allowedDeployments: ['chat-mini'],
   historyTokenBudget: 2_000,
+  maxPromptTokens: 16_000,
   maxCompletionTokens: 2_048,
+  maxToolCallsPerRound: 8,
 };
-const ALICE = { userId: 'alice' };
-const BOB = { userId: 'bob' };
+const ALICE = { userId: 'alice', roles: [] };
+const BOB = { userId: 'bob', roles: [] };
 const STORED_ID = 'conversation-1';
 const SYSTEM: ChatMessage = { role: 'system', content: SETTINGS.systemPrompt };
 const averageTool = defineTool({
@@ -55,7 +58,8 @@ function setUp(steps: Step[], settings: Partial<ChatSettings> = {}) {
 }
 
 /** A request as the HTTP edge hands it over: parsed by the route's schema. */
-const request = (body: unknown): ChatRequest => chatRequestSchema({ maxMessageChars: 10_000 }).parse(body);
+const request = (body: unknown): TurnRequest =>
+  fromChatRequest(chatRequestSchema({ maxMessageChars: 10_000 }).parse(body));
 
 const storedExchange = [
   { role: 'user' as const, content: 'What is a churn score?' },

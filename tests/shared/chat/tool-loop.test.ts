@@ -39,13 +39,19 @@ async function collect(events: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
 
 function loop(
   model: ScriptedChatModel,
-  options: { maxRounds?: number; toolTimeoutMs?: number; streaming?: boolean } = {},
+  options: {
+    maxRounds?: number;
+    toolTimeoutMs?: number;
+    streaming?: boolean;
+    maxToolCallsPerRound?: number;
+  } = {},
 ) {
   return runToolLoop({
     messages: [{ role: 'user', content: 'go' }],
     model,
     tools,
     maxRounds: options.maxRounds ?? 5,
+    maxToolCallsPerRound: options.maxToolCallsPerRound ?? 8,
     toolTimeoutMs: options.toolTimeoutMs ?? 2000,
     streaming: options.streaming ?? false,
     log,
@@ -97,6 +103,59 @@ describe('runToolLoop', () => {
     const outcome = finishOf(await collect(loop(model)));
     expect(outcome.actions[0]?.result).toEqual({ error: 'tool_failed', message: 'database is on fire' });
     expect(outcome.answer.answerMd).toBe('sorry');
+  });
+
+  it('when a tool throws, then the user is shown that it failed but not its error text', async () => {
+    const model = new ScriptedChatModel(
+      { toolCalls: [{ id: 'a', name: 'fail', arguments: '' }] },
+      { content: 'sorry' },
+    );
+    const events = await collect(loop(model));
+    expect(finishOf(events).actions[0]?.shown).toEqual({
+      error: 'tool_failed',
+      message: expect.not.stringContaining('fire'),
+    });
+    const shown = events.filter((event) => event.type === 'tool-result');
+    expect(JSON.stringify(shown)).not.toContain('database is on fire');
+  });
+
+  it('when the model asks for more tool calls than the per-round limit, then only that many run and the rest are answered as not run', async () => {
+    const calls = Array.from({ length: 5 }, (_, index) => ({
+      id: `c${index}`,
+      name: 'sleep',
+      arguments: '{"ms":1}',
+    }));
+    const model = new ScriptedChatModel({ toolCalls: calls }, { content: 'done' });
+    const outcome = finishOf(await collect(loop(model, { maxToolCallsPerRound: 2 })));
+    expect(outcome.actions.map((action) => action.result)).toEqual([
+      { slept: 1 },
+      { slept: 1 },
+      ...Array.from({ length: 3 }, (): unknown => expect.objectContaining({ error: 'tool_call_limit' })),
+    ]);
+    const told = (model.requests[1]?.messages ?? []).filter((message) => message.role === 'tool');
+    expect(told.map((message) => message.toolCallId)).toEqual(['c0', 'c1', 'c2', 'c3', 'c4']);
+  });
+
+  it('when tool results push the next prompt past the limit, then no further model call is made', async () => {
+    const model = new ScriptedChatModel(
+      { toolCalls: [{ id: 'a', name: 'sleep', arguments: '{"ms":1}' }] },
+      { content: 'never reached' },
+    );
+    const events = await collect(
+      runToolLoop({
+        messages: [{ role: 'user', content: 'go' }],
+        model,
+        tools,
+        maxRounds: 5,
+        maxToolCallsPerRound: 8,
+        prompt: { tokens: 95, maxTokens: 100, count: () => 10 },
+        toolTimeoutMs: 2_000,
+        streaming: false,
+        log,
+      }),
+    );
+    expect(finishOf(events).answer.intent).toBe('prompt_limit');
+    expect(model.requests).toHaveLength(1);
   });
 
   it('when arguments violate the schema, then the issues go back to the model', async () => {
@@ -195,6 +254,7 @@ describe('runToolLoop', () => {
         model,
         tools,
         maxRounds: 5,
+        maxToolCallsPerRound: 8,
         toolTimeoutMs: 2000,
         streaming: true,
         log,
@@ -249,5 +309,85 @@ describe('runToolLoop', () => {
     const call = { toolCalls: [{ id: 'a', name: 'sleep', arguments: '{"ms":0}' }] };
     const outcome = finishOf(await collect(loop(new ScriptedChatModel(call, call), { maxRounds: 2 })));
     expect(outcome).toMatchObject({ finishReason: 'tool_limit', answer: { intent: 'tool_limit' } });
+  });
+});
+
+describe('tools the client runs', () => {
+  const weather = {
+    name: 'get_weather',
+    description: 'The weather',
+    parameters: { type: 'object', properties: { city: { type: 'string' } } },
+  };
+  const clientLoop = (model: ScriptedChatModel, toolChoice?: 'required') =>
+    runToolLoop({
+      messages: [{ role: 'user', content: 'weather in Paris?' }],
+      model,
+      tools,
+      clientTools: [weather],
+      ...(toolChoice === undefined ? {} : { toolChoice }),
+      maxRounds: 5,
+      maxToolCallsPerRound: 8,
+      toolTimeoutMs: 2000,
+      streaming: false,
+      log,
+    });
+
+  it('when the model calls a client tool, then the turn ends with that call for the client, and no server tool runs', async () => {
+    const model = new ScriptedChatModel({
+      toolCalls: [
+        { id: 'c1', name: 'get_weather', arguments: '{"city":"Paris"}' },
+        { id: 's1', name: 'sleep', arguments: '{"ms":1}' },
+      ],
+    });
+    const events = await collect(clientLoop(model));
+    expect(events.map((event) => event.type)).toEqual(['finish']);
+    const outcome = finishOf(events);
+    expect(outcome.finishReason).toBe('tool_calls');
+    expect(outcome.clientToolCalls).toEqual([
+      { id: 'c1', name: 'get_weather', arguments: '{"city":"Paris"}' },
+    ]);
+    expect(outcome.newMessages).toEqual([
+      { role: 'assistant', content: null, toolCalls: outcome.clientToolCalls },
+    ]);
+    // The model was offered the server's tools and the client's.
+    expect(model.requests[0]?.tools?.map((tool) => tool.name)).toEqual(['sleep', 'fail', 'get_weather']);
+  });
+
+  it('when a tool choice is given, then only the first model call gets it', async () => {
+    const model = new ScriptedChatModel(
+      { toolCalls: [{ id: 's1', name: 'sleep', arguments: '{"ms":1}' }] },
+      { content: 'Done' },
+    );
+    const outcome = finishOf(await collect(clientLoop(model, 'required')));
+    expect(outcome.answer.answerMd).toBe('Done');
+    expect(model.requests.map((request) => request.toolChoice)).toEqual(['required', 'auto']);
+  });
+});
+
+describe('the tokens a turn spends', () => {
+  it('when the caller goes away in the middle of a streamed answer, then the prompt and what was streamed still count', async () => {
+    const controller = new AbortController();
+    const usages: { totalTokens: number }[] = [];
+    const events = runToolLoop({
+      messages: [{ role: 'user', content: 'go' }],
+      model: new ScriptedChatModel({ content: 'one two three four five six' }),
+      tools,
+      maxRounds: 5,
+      maxToolCallsPerRound: 8,
+      prompt: { tokens: 1_000, maxTokens: 10_000, count: () => 0 },
+      toolTimeoutMs: 2_000,
+      streaming: true,
+      log,
+      signal: controller.signal,
+      onUsage: (usage) => usages.push(usage),
+    });
+    for await (const event of events) {
+      if (event.type === 'text-delta') {
+        controller.abort();
+        break;
+      }
+    }
+    expect(usages).toHaveLength(1);
+    expect(usages[0]?.totalTokens).toBeGreaterThan(1_000);
   });
 });

@@ -109,6 +109,32 @@ describe('loadConfig', () => {
     rmSync(folder, { recursive: true, force: true });
   });
 
+  it.each([[undefined], ['False'], ['false']])(
+    'when AUTH_MODE is easyauth inside Azure and WEBSITE_AUTH_ENABLED is %p, then start fails naming it',
+    (enabled) => {
+      const env = { ...required, AUTH_MODE: 'easyauth', WEBSITE_SITE_NAME: 'func-app' };
+      expect(() =>
+        loadConfig(sources({ env: enabled === undefined ? env : { ...env, WEBSITE_AUTH_ENABLED: enabled } })),
+      ).toThrow(/WEBSITE_AUTH_ENABLED is not True/);
+    },
+  );
+
+  it('when AUTH_MODE is easyauth inside Azure with the platform authentication on, then it starts', () => {
+    const env = {
+      ...required,
+      AUTH_MODE: 'easyauth',
+      WEBSITE_SITE_NAME: 'func-app',
+      WEBSITE_AUTH_ENABLED: 'True',
+    };
+    expect(loadConfig(sources({ env })).values.WEBSITE_AUTH_ENABLED).toBe(true);
+  });
+
+  it('when WEBSITE_AUTH_ENABLED is neither true nor false, then it is rejected', () => {
+    expect(() => loadConfig(sources({ env: { ...required, WEBSITE_AUTH_ENABLED: 'maybe' } }))).toThrow(
+      /WEBSITE_AUTH_ENABLED: must be true or false/,
+    );
+  });
+
   it('when a number setting is out of range, then it is rejected', () => {
     expect(() => loadConfig(sources({ env: { ...required, CHAT_MAX_TOOL_ROUNDS: '500' } }))).toThrow(
       /CHAT_MAX_TOOL_ROUNDS/,
@@ -182,5 +208,13 @@ describe('describeConfig', () => {
     expect(view.AML_API_KEY).toEqual({ set: false, source: 'absent' });
     expect(view.AZURE_OPENAI_DEPLOYMENT).toEqual({ value: 'chat', source: 'env' });
     expect(JSON.stringify(view)).not.toContain(secret);
+  });
+
+  it('when a system prompt is set, then config-info shows only that it is set, even to admins', () => {
+    const prompt = 'You are the sentinel assistant of ACME; never reveal the discount codes.';
+    const loaded = loadConfig(sources({ env: { ...required, CHAT_SYSTEM_PROMPT: prompt } }));
+    const view = describeConfig(loaded.values, loaded.provenance);
+    expect(view.CHAT_SYSTEM_PROMPT).toEqual({ set: true, source: 'env' });
+    expect(JSON.stringify(view)).not.toContain('sentinel assistant');
   });
 });

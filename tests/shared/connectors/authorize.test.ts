@@ -25,7 +25,7 @@ describe('authorizeConnectorRun', () => {
     ).toBe('404 connectors_disabled');
     expect(
       statusOf(() => {
-        authorizeConnectorRun({ userId: 'local-user' }, { ...off, AUTH_MODE: 'none' });
+        authorizeConnectorRun({ userId: 'local-user', roles: [] }, { ...off, AUTH_MODE: 'none' });
       }),
     ).toBe('404 connectors_disabled');
   });
@@ -43,7 +43,7 @@ describe('authorizeConnectorRun', () => {
     ).toBe('403 forbidden');
     expect(
       statusOf(() => {
-        authorizeConnectorRun({ userId: 'u' }, config);
+        authorizeConnectorRun({ userId: 'u', roles: [] }, config);
       }),
     ).toBe('403 forbidden');
   });
@@ -51,7 +51,7 @@ describe('authorizeConnectorRun', () => {
   it('when AUTH_MODE is none and the runner was turned on, then the local user may run', () => {
     expect(
       statusOf(() => {
-        authorizeConnectorRun({ userId: 'local-user' }, { ...config, AUTH_MODE: 'none' });
+        authorizeConnectorRun({ userId: 'local-user', roles: [] }, { ...config, AUTH_MODE: 'none' });
       }),
     ).toBe('allowed');
   });

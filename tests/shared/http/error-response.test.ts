@@ -1,4 +1,4 @@
-import { AppError, RateLimitedError, ValidationError } from '../../../src/shared/errors';
+import { AppError, QuotaExceededError, ValidationError } from '../../../src/shared/errors';
 import { correlationIdFrom } from '../../../src/shared/http/correlation';
 import { toErrorResponse } from '../../../src/shared/http/error-response';
 
@@ -25,10 +25,18 @@ describe('error envelope', () => {
     });
   });
 
-  it('when a rate-limit error is mapped, then it carries Retry-After', () => {
-    const response = toErrorResponse(new RateLimitedError('slow down', 2.2), 'id-3');
+  it('when a quota error is mapped, then it names the quota and carries Retry-After in whole seconds', () => {
+    const response = toErrorResponse(new QuotaExceededError('requests_per_minute', 'slow down', 2.2), 'id-3');
     expect(response.status).toBe(429);
     expect(response.headers).toEqual({ 'Retry-After': '3' });
+    expect(response.jsonBody).toMatchObject({
+      error: { code: 'quota_exceeded', details: [{ code: 'requests_per_minute' }] },
+    });
+  });
+
+  it("when a day's quota is used up, then the error is not worth retrying; a minute's is", () => {
+    expect(new QuotaExceededError('tokens_per_day', 'x', 36_000).retryable).toBe(false);
+    expect(new QuotaExceededError('requests_per_minute', 'x', 20).retryable).toBe(true);
   });
 
   it('when an AppError has a custom status, then the status is kept', () => {

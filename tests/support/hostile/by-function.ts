@@ -90,9 +90,10 @@ function hostileRequestsFor(definition: HttpFunctionDefinition, fixtures: AbuseF
   const { request, responses } = contract;
   const method = definition.methods[0] ?? 'GET';
   const path = toOpenApiPath(definition.route);
+  // A route that counts against a quota may answer 429 to a valid request once the caller used it up.
   const successes = Object.keys(responses)
     .map(Number)
-    .filter((status) => (status >= 200 && status < 300) || status === 409);
+    .filter((status) => (status >= 200 && status < 300) || status === 409 || status === 429);
   if (request.body !== undefined) {
     const body = bodySchemaOf(request.body, limits);
     const route: BodyRoute = {
@@ -120,8 +121,13 @@ function hostileRequestsFor(definition: HttpFunctionDefinition, fixtures: AbuseF
       withPaging,
     );
   }
-  const query = withPaging ? paging : request.query === healthQuery ? healthQueryVariants : anyQuery;
-  return getRoute(path, query, fixtures, definition.anonymous);
+  const isHealth = request.query === healthQuery;
+  const query = withPaging ? paging : isHealth ? healthQueryVariants : anyQuery;
+  return getRoute(path, query, fixtures, {
+    anonymous: definition.anonymous,
+    adminOnly: (search) =>
+      definition.admin || (isHealth && ['true', '1'].includes(new URLSearchParams(search).get('deep') ?? '')),
+  });
 }
 
 const acceptHeader = fc.option(

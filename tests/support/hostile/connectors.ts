@@ -11,8 +11,9 @@ import { ABUSE_LIMITS, type AbuseFixtures, hostileKey, hostileValue } from './va
 const ROLE = 'Connectors.Run';
 const runner: Identity = {
   label: 'a caller with the connectors role',
-  headers: easyAuthHeaders('abuse-connector-runner', [ROLE]),
+  headers: easyAuthHeaders('abuse-connector-runner', { roles: [ROLE] }),
   valid: true,
+  admin: false,
 };
 
 const CODE = {

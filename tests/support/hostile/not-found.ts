@@ -12,6 +12,9 @@ const KNOWN_ROUTES: readonly { path: string; methods: readonly string[] }[] = [
   { path: '/api/openapi.json', methods: ['GET'] },
   { path: '/api/chat', methods: ['POST'] },
   { path: '/api/chat/stream', methods: ['POST'] },
+  { path: '/api/chat/ui', methods: ['POST'] },
+  { path: '/api/openai/v1/chat/completions', methods: ['POST'] },
+  { path: '/api/openai/v1/models', methods: ['GET'] },
   { path: '/api/completions', methods: ['POST'] },
   { path: '/api/conversations', methods: ['GET'] },
   { path: '/api/conversations/abc', methods: ['GET', 'DELETE'] },
@@ -29,18 +32,33 @@ const KNOWN_FIRST_SEGMENTS = new Set([
   'conversations',
   'batch-jobs',
   'openapi.json',
+  'openai',
 ]);
 
+/** Paths outside /api: the built web app's (GET and HEAD); nothing else of the machine may be reached. */
+const webAppPath = fc.oneof(
+  // A client normalises dot segments before sending: /api/%2e%2e/%2e%2e/etc/passwd arrives as /etc/passwd,
+  // a route of the page (the page answers, never a file of the machine).
+  fc
+    .constantFrom('/', '/index.html', '/c/some-chat', '/batch', '/api/%2e%2e/%2e%2e/etc/passwd')
+    .map((path) => ({ path, exists: true })),
+  fc
+    .constantFrom(
+      '/favicon.ico',
+      '/.env',
+      '/package.json',
+      '/%2e%2e/package.json',
+      '/..%2f..%2fpackage.json',
+      '/assets/..%2f..%2f..%2fhost.json',
+      '/local.settings.json',
+      '/%00',
+      '/assets/missing.js',
+    )
+    .map((path) => ({ path, exists: false })),
+);
+
 const unknownPath = fc.oneof(
-  fc.constantFrom(
-    '/',
-    '/api',
-    '/favicon.ico',
-    '/.env',
-    '/api/%2e%2e/%2e%2e/etc/passwd',
-    '/api/ch%61t-x',
-    '/index.html',
-  ),
+  fc.constantFrom('/api', '/api/ch%61t-x'),
   fc
     .array(shortHostileString.map(percentEncode), { minLength: 1, maxLength: 4 })
     .map((segments) => `/api/${segments.join('/')}`)
@@ -113,8 +131,21 @@ export function notFoundRoute(fixtures: AbuseFixtures) {
         expected: [403],
       }),
     );
+  const webApp = fc
+    .record({ target: webAppPath, method: fc.constantFrom('GET', 'HEAD'), common })
+    .map(({ target, method, common: { requestId, noise } }) =>
+      request({
+        label: target.exists ? 'a page of the web app' : 'a file the web app does not have',
+        method,
+        path: target.path,
+        headers: { ...noise, ...requestId },
+        expected: target.exists ? [200] : [404],
+        webApp: true,
+      }),
+    );
   return fc.oneof(
     { weight: 3, arbitrary: unknown },
+    { weight: 1, arbitrary: webApp },
     { weight: 2, arbitrary: wrongMethod },
     { weight: 1, arbitrary: preflight },
   );

@@ -17,10 +17,17 @@ export function request(parts: {
   expected?: readonly number[];
   /** False on anonymous routes, and on paths that may reach another (anonymous) function. */
   identityDecides?: boolean;
+  webApp?: boolean;
+  /** The route (or this query of it) is for callers with the admin role: others get 403. */
+  adminOnly?: boolean;
 }): HostileRequest {
   const { identity, body } = parts;
   const expected =
-    identity?.valid === false && parts.identityDecides !== false ? [401] : (body?.expected ?? parts.expected);
+    identity?.valid === false && parts.identityDecides !== false
+      ? [401]
+      : parts.adminOnly === true && identity?.admin !== true
+        ? [identity === undefined || !identity.valid ? 401 : 403]
+        : (body?.expected ?? parts.expected);
   const summary = {
     label: [identity?.label, body?.label ?? parts.label].filter(Boolean).join(', '),
     method: parts.method,
@@ -33,6 +40,7 @@ export function request(parts: {
     ...(body === undefined ? {} : { body: body.bytes }),
     ...(body?.chunks === undefined ? {} : { chunks: body.chunks }),
     ...(expected === undefined ? {} : { expected }),
+    ...(parts.webApp === true ? { webApp: true } : {}),
   };
   return Object.assign(summary, { [fc.toStringMethod]: () => describe(summary) });
 }

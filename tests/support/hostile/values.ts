@@ -7,6 +7,8 @@ export const ABUSE_LIMITS = {
   BATCH_MAX_ITEMS: 20,
   CHAT_MAX_MESSAGE_CHARS: 8_000,
   CONNECTORS_MAX_BODY_BYTES: 65_536,
+  // Low enough that the owner runs into it: 429 answers are fuzzed too.
+  QUOTA_REQUESTS_PER_MINUTE: 20,
 } as const;
 
 export interface HostileRequest {
@@ -21,6 +23,8 @@ export interface HostileRequest {
   readonly chunks?: number;
   /** The statuses the app may answer, when certain; otherwise any status below 500. */
   readonly expected?: readonly number[];
+  /** A path of the web app the local host serves at `/`, not of the API: no envelope, no X-Request-ID. */
+  readonly webApp?: boolean;
 }
 
 /** State the generators may refer to: a user who owns a conversation and a batch job. */

@@ -19,11 +19,13 @@ export const usageSchema = z
   })
   .meta({ id: 'TokenUsage', description: 'Token counts of every model call of the turn' });
 
-export const finishReasonSchema = z.enum(['stop', 'length', 'tool_limit']).meta({
-  id: 'FinishReason',
-  description:
-    'stop: the answer is whole; length: cut short by the token budget (intent "incomplete"); tool_limit: stopped at CHAT_MAX_TOOL_ROUNDS. An answer the output content filter stopped is the error content_filtered instead.',
-});
+export const finishReasonSchema = z
+  .enum(['stop', 'length', 'tool_limit', 'prompt_limit', 'tool_calls'])
+  .meta({
+    id: 'FinishReason',
+    description:
+      'stop: the answer is whole; length: cut short by the token budget (intent "incomplete"); tool_limit: stopped at CHAT_MAX_TOOL_ROUNDS; prompt_limit: tool results grew past CHAT_MAX_PROMPT_TOKENS; tool_calls: ended with calls of tools the client runs itself (the OpenAI-compatible route only). An answer the output content filter stopped is the error content_filtered instead.',
+  });
 
 export const warningsSchema = z
   .array(
@@ -43,7 +45,8 @@ export const sessionStateSchema = z
   .meta({ id: 'SessionState', description: 'AI Chat Protocol session state: send it back to continue' });
 
 const intentSchema = z.string().meta({
-  description: 'The answer\'s intent: the model\'s own, "answer", "incomplete" (cut short) or "tool_limit"',
+  description:
+    'The answer\'s intent: the model\'s own, "answer", "incomplete" (cut short), "tool_limit" or "prompt_limit"',
 });
 
 /** POST /api/chat as JSON: `intent`, `answer_md`, `actions_result`, and the AI Chat Protocol's fields, in one body. */

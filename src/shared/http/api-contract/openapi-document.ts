@@ -8,6 +8,7 @@ import { requestIdHeaders } from './request-schemas';
 import {
   type ApiResponse,
   bodyErrors,
+  forbidden,
   headerComponents,
   headerRefs,
   JSON_MEDIA_TYPE,
@@ -66,9 +67,14 @@ export function toOpenApiPath(route: string): string {
 
 const TAGS = [
   { name: 'chat', description: 'Chat turns with tools, plain completions, streaming' },
+  {
+    name: 'openai',
+    description: "OpenAI's Chat Completions API over the same chat turns; errors are OpenAI error objects",
+  },
   { name: 'conversations', description: "The caller's stored conversations" },
   { name: 'batch', description: 'Queue-driven batch extraction jobs' },
   { name: 'connectors', description: 'Connector code run in isolated sandboxes' },
+  { name: 'usage', description: "The caller's per-user quotas" },
   { name: 'operations', description: 'Health, configuration and this document' },
 ];
 
@@ -147,11 +153,12 @@ function toRouteConfig(
   const body = bodySource === undefined ? undefined : bodySchemaOf(bodySource, defaults);
   const verb = Object.entries(METHODS).find(([name]) => name === method)?.[1];
   if (verb === undefined) throw new Error(`${definition.name}: the method ${method} cannot be documented`);
+  const inFormat = (response: ApiResponse) => withErrorSchema(response, contract.errorFormat?.schema);
   const responses: Record<string, ApiResponse> = {
-    ...(body === undefined ? {} : bodyErrors),
-    ...(definition.anonymous ? {} : { 401: unauthorized }),
+    ...(body === undefined ? {} : mapValues(bodyErrors, inFormat)),
+    ...(definition.anonymous ? {} : { 401: inFormat(unauthorized), 403: inFormat(forbidden) }),
     ...contract.responses,
-    default: otherErrors,
+    default: inFormat(otherErrors),
   };
   return {
     method: verb,
@@ -176,4 +183,13 @@ function toRouteConfig(
       ]),
     ),
   };
+}
+
+/** An error response of the envelope, with the body schema of the route's own error format instead. */
+function withErrorSchema(response: ApiResponse, schema: z.ZodType | undefined): ApiResponse {
+  return schema === undefined ? response : { ...response, content: { [JSON_MEDIA_TYPE]: { schema } } };
+}
+
+function mapValues<T>(record: Readonly<Record<string, T>>, map: (value: T) => T): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value)]));
 }

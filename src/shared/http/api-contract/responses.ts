@@ -2,10 +2,12 @@ import type { ZodContentObject } from '@asteasolutions/zod-to-openapi';
 import type * as z from 'zod';
 
 import { errorBodySchema } from './error-schemas';
+import { openAIErrorBodySchema } from './openai-response-schemas';
 
 export const JSON_MEDIA_TYPE = 'application/json';
 export const SSE_MEDIA_TYPE = 'text/event-stream';
-export const NDJSON_MEDIA_TYPE = 'application/x-ndjson';
+/** JSON Lines, as the Microsoft AI Chat Protocol's spec names it for streamed answers. */
+export const JSON_LINES_MEDIA_TYPE = 'application/jsonl';
 
 /** Response headers every document names as components. */
 export const headerComponents = {
@@ -42,13 +44,16 @@ export function jsonResponse(description: string, schema: z.ZodType): ApiRespons
   return { description, content: { [JSON_MEDIA_TYPE]: { schema } } };
 }
 
-export function errorResponse(description: string, ...headers: HeaderName[]): ApiResponse {
-  return {
+/** Error responses whose body has this schema (the envelope, or a protocol's own error object). */
+function errorResponseOf(schema: z.ZodType) {
+  return (description: string, ...headers: HeaderName[]): ApiResponse => ({
     description,
-    content: { [JSON_MEDIA_TYPE]: { schema: errorBodySchema } },
+    content: { [JSON_MEDIA_TYPE]: { schema } },
     ...(headers.length === 0 ? {} : { headers: headerRefs(...headers) }),
-  };
+  });
 }
+
+export const errorResponse = errorResponseOf(errorBodySchema);
 
 /** What `readJsonBody` answers for a body it cannot accept. */
 export const bodyErrors = {
@@ -62,7 +67,7 @@ export const bodyErrors = {
 /** What a route that calls Azure OpenAI adds (model-errors.ts). */
 export const modelErrors = {
   400: errorResponse(
-    'The body is not valid JSON (invalid_json) or breaks the schema (validation_error), a model not in AZURE_OPENAI_ALLOWED_DEPLOYMENTS (model_not_allowed), or the content filter (content_filter)',
+    'The body is not valid JSON (invalid_json) or breaks the schema (validation_error), a model not in AZURE_OPENAI_ALLOWED_DEPLOYMENTS (model_not_allowed), the content filter (content_filter), or a prompt over CHAT_MAX_PROMPT_TOKENS (prompt_too_long)',
   ),
   502: errorResponse(
     'Azure OpenAI is misconfigured or answered unreadably (model_auth_failed, model_forbidden, model_deployment_not_found, ...)',
@@ -78,7 +83,13 @@ export const storageErrors = {
   503: errorResponse('Cosmos DB or storage is unavailable; retry shortly', 'Retry-After'),
 } as const;
 
-export const unauthorized = errorResponse('No valid caller for AUTH_MODE (unauthorized)');
+export const unauthorized = errorResponse(
+  'No valid caller for AUTH_MODE (unauthorized); details[0].code says why (missing_token, token_expired, no_expiry, wrong_audience, client_not_allowed, no_user_id, ...)',
+);
+
+export const forbidden = errorResponse(
+  'A valid caller without a scope or role AUTH_JWT_REQUIRED_SCOPES / AUTH_JWT_REQUIRED_ROLES ask for (missing_scope, missing_role), or without AUTH_ADMIN_ROLE on an admin route (admin_only) (forbidden)',
+);
 
 export const otherErrors = errorResponse(
   'Any other failure; 500 is masked as internal_error (the log has the cause)',
@@ -100,6 +111,38 @@ export const chatTurnErrors = {
   415: bodyErrors[415],
   503: errorResponse(
     'The model is busy or down after the retry budget (model_busy, model_unavailable), or Cosmos DB is unavailable (storage_unavailable)',
+    'Retry-After',
+  ),
+} as const;
+
+const openAIError = errorResponseOf(openAIErrorBodySchema);
+
+/** What an OpenAI-compatible chat completion may answer besides its 200, each as an OpenAI error object. */
+export const openAIErrorResponses = {
+  400: openAIError(
+    'The body is not valid JSON or breaks the schema (validation_error, param names the field), or the content filter',
+  ),
+  404: openAIError(
+    "`model` is not a deployment of GET /api/openai/v1/models (model_not_found), or X-Conversation-Id names another user's conversation",
+  ),
+  413: openAIError('The body is larger than HTTP_MAX_BODY_BYTES (payload_too_large)'),
+  415: openAIError('The body is not application/json (unsupported_media_type)'),
+  502: openAIError('Azure OpenAI is misconfigured or answered unreadably'),
+  503: openAIError(
+    'The model is busy or down after the retry budget (model_busy, model_unavailable), or Cosmos DB is unavailable',
+    'Retry-After',
+  ),
+  504: openAIError('The model did not answer within AZURE_OPENAI_TIMEOUT_MS'),
+  429: openAIError(
+    'A per-user quota is used up (quota_exceeded); Retry-After says when it resets',
+    'Retry-After',
+  ),
+};
+
+/** What a route that counts against a per-user quota may answer (QUOTA_*). */
+export const quotaErrors = {
+  429: errorResponse(
+    'A per-user quota is used up (quota_exceeded; details[0].code names it: requests_per_minute, tokens_per_day, batch_items_per_day, concurrent_batch_jobs, connector_runs_per_day); Retry-After says when it resets',
     'Retry-After',
   ),
 } as const;

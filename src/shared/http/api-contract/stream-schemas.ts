@@ -85,5 +85,5 @@ export const chatProtocolLineSchema = z
   ])
   .meta({
     id: 'ChatProtocolLine',
-    description: 'One line of the application/x-ndjson answer of POST /api/chat/stream',
+    description: 'One line of the application/jsonl answer of POST /api/chat/stream',
   });

@@ -1,6 +1,6 @@
 import { HttpRequest } from '@azure/functions';
 
-import { easyAuthCaller } from '../../../src/shared/identity/caller';
+import { easyAuthCaller } from '../../../src/shared/identity/easy-auth';
 
 function principalRequest(principal: unknown, id = 'user-0001'): HttpRequest {
   return new HttpRequest({

@@ -1,0 +1,31 @@
+import type { ChatMessage } from '../model/chat-model';
+import type { toTurnRecord, TurnMessage } from './chat-turn-record';
+import type { ChatEvent } from './tool-loop';
+
+/** Stores the turn when it finishes, or, if it is cut off after producing something, as far as it got. */
+export async function* persisting(
+  events: AsyncIterable<ChatEvent>,
+  incoming: readonly ChatMessage[],
+  record: (messages: readonly TurnMessage[]) => ReturnType<typeof toTurnRecord>,
+  persist: (turn: ReturnType<typeof toTurnRecord>) => Promise<unknown>,
+  /** Only a stream has shown the caller part of an answer; a failed JSON turn is simply retried. */
+  keepCutOff: boolean,
+): AsyncGenerator<ChatEvent, void, undefined> {
+  let text = '';
+  let produced = false;
+  let finished = false;
+  try {
+    for await (const event of events) {
+      produced = true;
+      if (event.type === 'text-delta') text += event.text;
+      if (event.type === 'finish') {
+        finished = true;
+        await persist(record([...incoming, ...event.outcome.newMessages]));
+      }
+      yield event;
+    }
+  } finally {
+    if (!finished && produced && keepCutOff)
+      await persist(record([...incoming, { role: 'assistant', content: text, incomplete: true }]));
+  }
+}
