@@ -1,15 +1,20 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import type { Metafile } from 'esbuild';
 import { z } from 'zod';
 
+import { buildPackage } from '../dev/package/build-package';
+import { ENTRY } from '../dev/package/bundle-app';
 import { repoRoot } from '../dev/stack/isolated-stack';
+import { functionTable } from '../src/functions';
+import { keysOf } from '../src/shared/typed-object';
 import { type BenchResult, percentile, round } from './measure';
 
-const RUNS = 15;
+const RUNS = 21;
 const WARMUP = 2;
 /** SDKs that should load on first use, not at import (see src/shared/lazy-modules.ts). */
 const HEAVY = [
@@ -43,7 +48,7 @@ const TELEMETRY_SETTINGS = {
 // which point src/index.ts has registered every function. Connection attempts are recorded (none expected).
 const CHILD = `
 const net = require('node:net');
-const [installCore, functionsCore, app, functionTable, heavyJson] = process.argv.slice(1);
+const [installCore, functionsCore, app, heavyJson] = process.argv.slice(1);
 const connections = [];
 const connect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function (...args) {
@@ -57,12 +62,10 @@ require(app);
 const registeredAt = performance.now();
 const files = Object.keys(require.cache);
 const heavy = JSON.parse(heavyJson).filter((name) => files.some((file) => file.includes('/node_modules/' + name + '/')));
-const expected = functionTable === '-' ? 1 : require(functionTable).functionTable.length;
 process.stdout.write(JSON.stringify({
   importMs: registeredAt - started,
   sinceProcessStartMs: registeredAt,
   registered: registrations.length,
-  expected,
   modules: files.length,
   heavy,
   connections,
@@ -74,7 +77,6 @@ const childResultSchema = z.object({
   importMs: z.number(),
   sinceProcessStartMs: z.number(),
   registered: z.number(),
-  expected: z.number(),
   modules: z.number(),
   heavy: z.array(z.string()),
   connections: z.array(z.string()),
@@ -83,7 +85,8 @@ type ChildResult = z.infer<typeof childResultSchema>;
 
 interface Target {
   readonly entry: string;
-  readonly table: string;
+  /** Functions it registers. */
+  readonly functions: number;
   readonly env: Readonly<Record<string, string>>;
 }
 
@@ -96,24 +99,29 @@ interface Summary {
 }
 
 /**
- * Cold start: the time until every function is registered, for the built app with telemetry unset and
- * with APPLICATIONINSIGHTS_CONNECTION_STRING set (as in Azure), over a bare @azure/functions app with one
- * function. Whole process (since the process started) is the target; import only is reported beside.
- * Each figure is the median of fresh Node processes, the three kinds run alternately in one run, so that
- * a busy machine slows each of them alike.
+ * Cold start: the time until every function is registered, for the deployment package (`npm run
+ * package`, what Azure runs) with telemetry unset and with APPLICATIONINSIGHTS_CONNECTION_STRING set (as
+ * the Bicep sets it), over a bare @azure/functions app with one function. Whole process (since the
+ * process started) is the target; import only, module counts and the tsc build (dist/, what `npm start`
+ * and the tests run) are reported beside. Each figure is the median of fresh Node processes, every kind
+ * run alternately in one run, so that a busy machine slows each of them alike.
  */
 export async function benchColdStart(): Promise<BenchResult> {
-  const cwd = mkdtempSync(join(tmpdir(), 'cold-start-')); // no local.settings.json or .env of the developer's
+  const work = mkdtempSync(join(tmpdir(), 'cold-start-')); // no local.settings.json or .env of the developer's
+  const cwd = join(work, 'cwd');
+  mkdirSync(cwd);
   const dist = join(repoRoot, 'dist');
-  const appFiles = {
-    entry: join(dist, 'src', 'index.js'),
-    table: join(dist, 'src', 'functions', 'index.js'),
-  };
+  const built = await buildPackage({ projectRoot: repoRoot, folder: join(work, 'package') });
+  const functions = functionTable.length;
+  const withTelemetry = { ...APP_SETTINGS, ...TELEMETRY_SETTINGS };
   const targets = {
-    bare: { entry: join(repoRoot, 'bench', 'fixtures', 'bare-app.js'), table: '-', env: {} },
-    app: { ...appFiles, env: APP_SETTINGS },
-    appWithTelemetry: { ...appFiles, env: { ...APP_SETTINGS, ...TELEMETRY_SETTINGS } },
+    bare: { entry: join(repoRoot, 'bench', 'fixtures', 'bare-app.js'), functions: 1, env: {} },
+    package: { entry: join(built.folder, ENTRY), functions, env: APP_SETTINGS },
+    packageWithTelemetry: { entry: join(built.folder, ENTRY), functions, env: withTelemetry },
+    build: { entry: join(dist, 'src', 'index.js'), functions, env: APP_SETTINGS },
+    buildWithTelemetry: { entry: join(dist, 'src', 'index.js'), functions, env: withTelemetry },
   } satisfies Record<string, Target>;
+  type Kind = keyof typeof targets;
   const run = async (target: Target): Promise<ChildResult> => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
@@ -123,20 +131,22 @@ export async function benchColdStart(): Promise<BenchResult> {
         join(dist, 'dev', 'local-host', 'install-core.js'),
         join(dist, 'dev', 'local-host', 'functions-core.js'),
         target.entry,
-        target.table,
         JSON.stringify(HEAVY),
       ],
       { cwd, env: { PATH: process.env.PATH, ...target.env }, timeout: 60_000 },
     );
     const result = childResultSchema.parse(JSON.parse(stdout));
-    if (result.registered !== result.expected || result.registered === 0) {
-      throw new Error(`${target.entry} registered ${result.registered} of ${result.expected} functions`);
+    if (result.registered !== target.functions) {
+      throw new Error(`${target.entry} registered ${result.registered} of ${target.functions} functions`);
     }
     return result;
   };
   try {
-    const kinds = Object.keys(targets) as (keyof typeof targets)[];
-    const runs = { bare: [], app: [], appWithTelemetry: [] } as Record<keyof typeof targets, ChildResult[]>;
+    const kinds = keysOf(targets);
+    const runs = Object.fromEntries(kinds.map((kind) => [kind, [] as ChildResult[]])) as Record<
+      Kind,
+      ChildResult[]
+    >;
     for (let round = 0; round < WARMUP + RUNS; round++) {
       // Alternate, and rotate who goes first, so that no kind always follows the same one.
       for (let index = 0; index < kinds.length; index++) {
@@ -145,7 +155,8 @@ export async function benchColdStart(): Promise<BenchResult> {
         if (round >= WARMUP) runs[kind].push(result);
       }
     }
-    const summarize = (results: ChildResult[]): Summary => {
+    const summary = (kind: Kind): Summary => {
+      const results = runs[kind];
       const last = results.at(-1);
       if (last === undefined) throw new Error('no runs');
       const median = (pick: (result: ChildResult) => number) => round(percentile(results.map(pick), 50));
@@ -157,47 +168,45 @@ export async function benchColdStart(): Promise<BenchResult> {
         connections: last.connections,
       };
     };
-    const bare = summarize(runs.bare);
-    const app = summarize(runs.app);
-    const withTelemetry = summarize(runs.appWithTelemetry);
-    const ratio = (of: Summary, pick: (summary: Summary) => number) => round(pick(of) / pick(bare));
-    const connections = [...app.connections, ...withTelemetry.connections];
+    const of = Object.fromEntries(kinds.map((kind) => [kind, summary(kind)])) as Record<Kind, Summary>;
+    const whole = (kind: Kind) => round(of[kind].wholeMs / of.bare.wholeMs);
+    const importOnly = (kind: Kind) => round(of[kind].importMs / of.bare.importMs);
+    const apps = kinds.filter((kind) => kind !== 'bare');
+    const connections = apps.flatMap((kind) => of[kind].connections);
     return {
       name: 'cold start',
       ratioOf:
-        'app / bare @azure/functions app with one function, whole process until registered (medians of alternating fresh processes); the larger of telemetry unset and set',
-      ratio: Math.max(
-        ratio(app, (summary) => summary.wholeMs),
-        ratio(withTelemetry, (summary) => summary.wholeMs),
-      ),
+        'deployment package / bare @azure/functions app with one function, whole process until every function is registered (medians of alternating fresh processes); the larger of telemetry unset and set',
+      ratio: Math.max(whole('package'), whole('packageWithTelemetry')),
       target: '≤ 1.5',
       inputs: {
         runs: RUNS,
         warmup: WARMUP,
         settings: 'identity-based, as in Azure; telemetry unset, and set with Entra authentication',
-        heavyLoadedAtImport: app.heavy.join(', ') || 'none',
-        heavyLoadedAtImportWithTelemetry: withTelemetry.heavy.join(', ') || 'none',
+        ...Object.fromEntries(
+          apps.map((kind) => [`${kind}HeavyAtImport`, of[kind].heavy.join(', ') || 'none']),
+        ),
         ...(connections.length === 0 ? {} : { connections: connections.join('; ') }),
       },
       figures: {
-        wholeProcessRatio: ratio(app, (summary) => summary.wholeMs),
-        wholeProcessRatioWithTelemetry: ratio(withTelemetry, (summary) => summary.wholeMs),
-        importRatio: ratio(app, (summary) => summary.importMs),
-        importRatioWithTelemetry: ratio(withTelemetry, (summary) => summary.importMs),
-        appWholeMedianMs: app.wholeMs,
-        appWithTelemetryWholeMedianMs: withTelemetry.wholeMs,
-        bareWholeMedianMs: bare.wholeMs,
-        appImportMedianMs: app.importMs,
-        appWithTelemetryImportMedianMs: withTelemetry.importMs,
-        bareImportMedianMs: bare.importMs,
-        appModules: app.modules,
-        appWithTelemetryModules: withTelemetry.modules,
-        bareModules: bare.modules,
-        appFunctions: runs.app.at(-1)?.registered ?? 0,
+        ...Object.fromEntries(apps.map((kind) => [`${kind}WholeRatio`, whole(kind)])),
+        ...Object.fromEntries(apps.map((kind) => [`${kind}ImportRatio`, importOnly(kind)])),
+        ...Object.fromEntries(kinds.map((kind) => [`${kind}WholeMedianMs`, of[kind].wholeMs])),
+        ...Object.fromEntries(kinds.map((kind) => [`${kind}ImportMedianMs`, of[kind].importMs])),
+        ...Object.fromEntries(kinds.map((kind) => [`${kind}Modules`, of[kind].modules])),
+        packageEntryKiB: round(entryBytes(built.bundle.entry) / 1024, 1),
+        packageEntrySourceModules: Object.keys(built.bundle.entry.inputs).length,
+        functions,
         connectionsAtImport: connections.length,
       },
     };
   } finally {
-    rmSync(cwd, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
   }
+}
+
+function entryBytes(metafile: Metafile): number {
+  return Object.values(metafile.outputs)
+    .filter((output) => output.entryPoint !== undefined)
+    .reduce((total, output) => total + output.bytes, 0);
 }
