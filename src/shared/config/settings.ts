@@ -1,3 +1,4 @@
+// Longer than 200 lines because it is the one table of every setting (see `settings` below).
 import * as z from 'zod/mini';
 
 import { apiVersion, modelFamilies } from './model-settings';

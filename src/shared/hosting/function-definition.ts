@@ -55,6 +55,9 @@ export interface HttpTrigger<
   readonly methods: Methods;
 }
 
+/** The part of an HTTP trigger a function's module states (its row in the function table says the same). */
+export type HttpRow = Omit<HttpTrigger, 'kind'>;
+
 export interface HttpFunctionDefinition<
   Name extends string = string,
   Route extends string = string,

@@ -1,6 +1,5 @@
 import type { HttpMethod, HttpResponseInit } from '@azure/functions';
 
-import type { Services } from '../composition/services';
 import type { AppConfig } from '../config/settings';
 import { ensureError } from '../errors';
 import { CORRELATION_HEADER, correlationIdFrom } from '../http/correlation';
@@ -10,20 +9,21 @@ import type { RequestSchemas, RouteContract } from '../http/route-contract';
 import { type Caller, requireAdmin } from '../identity/caller';
 import type { WindowQuotaName } from '../quota/quotas';
 import { runWithCorrelation } from '../telemetry/correlation';
-import type { HttpFunctionDefinition, HttpHandler, HttpInput, HttpScope } from './function-definition';
+import type {
+  HttpFunctionDefinition,
+  HttpHandler,
+  HttpInput,
+  HttpRow,
+  HttpScope,
+} from './function-definition';
 
 const ANONYMOUS: Caller = { userId: 'anonymous', roles: [] };
 const EXPOSED_HEADERS = 'X-Request-ID, Retry-After, Location, X-Conversation-Id';
 
-interface HttpFunctionSpec<
-  R extends RequestSchemas,
-  Name extends string = string,
-  Route extends string = string,
-  Methods extends readonly HttpMethod[] = readonly HttpMethod[],
-> extends Omit<RouteContract, 'request'> {
-  readonly name: Name;
-  readonly route: Route;
-  readonly methods: Methods;
+interface HttpFunctionSpec<R extends RequestSchemas> extends Omit<RouteContract, 'request'> {
+  readonly name: string;
+  readonly route: string;
+  readonly methods: readonly HttpMethod[];
   /** No caller identity needed (health, this document). Every other function requires one. */
   readonly anonymous?: boolean;
   /**
@@ -64,14 +64,12 @@ interface NoRequest {
  */
 export function defineHttpFunction<
   const R extends RequestSchemas = NoRequest,
-  const Name extends string = string,
-  const Route extends string = string,
-  const Methods extends readonly HttpMethod[] = readonly HttpMethod[],
->(spec: HttpFunctionSpec<R, Name, Route, Methods>): HttpFunctionDefinition<Name, Route, Methods> {
+  const T extends HttpRow = HttpRow,
+>(spec: HttpFunctionSpec<R> & T): HttpFunctionDefinition<T['name'], T['route'], T['methods']> {
   const {
     name,
     route,
-    methods,
+    methods: _methods, // the definition states spec.methods, with its literal type
     anonymous = false,
     admin = false,
     quota,
@@ -79,15 +77,15 @@ export function defineHttpFunction<
     request,
     handle,
     ...documented
-  } = spec;
+  }: HttpFunctionSpec<R> = spec;
   const schemas: RequestSchemas = request ?? {};
   const toResponse = spec.errorFormat?.toResponse ?? toErrorResponse;
   const access = anonymous ? 'anonymous' : admin ? 'admin' : 'caller';
   return {
     kind: 'http',
-    name,
-    route,
-    methods,
+    name: spec.name,
+    route: spec.route,
+    methods: spec.methods,
     anonymous,
     admin,
     contract: { ...documented, request: schemas },
@@ -109,16 +107,9 @@ export function defineHttpFunction<
 }
 
 /** The catch-all: served like any route, but not part of the API and so not documented. */
-export function defineCatchAllFunction<
-  const R extends RequestSchemas,
-  const Name extends string = string,
-  const Route extends string = string,
-  const Methods extends readonly HttpMethod[] = readonly HttpMethod[],
->(
-  spec: Pick<HttpFunctionSpec<R, Name, Route, Methods>, 'name' | 'route' | 'methods' | 'handle'> & {
-    readonly request: R;
-  },
-): HttpFunctionDefinition<Name, Route, Methods> {
+export function defineCatchAllFunction<const R extends RequestSchemas, const T extends HttpRow>(
+  spec: Pick<HttpFunctionSpec<R>, 'handle'> & T & { readonly request: R },
+): HttpFunctionDefinition<T['name'], T['route'], T['methods']> {
   return {
     kind: 'http',
     name: spec.name,
@@ -156,7 +147,7 @@ interface Wrapped<R extends RequestSchemas> {
 
 function wrap<R extends RequestSchemas>(
   { name, route, access, quota, authorize, schemas, handle, toResponse }: Wrapped<R>,
-  services: Services,
+  services: Parameters<HttpFunctionDefinition['createHandler']>[0],
 ): HttpHandler {
   const read = createRequestReader(schemas, services.config);
   return async (request, context) => {

@@ -16,6 +16,7 @@ const CLASSIC: Readonly<Record<string, new (definition: never) => z.ZodType>> = 
   ZodMiniNumberFormat: z.ZodNumberFormat,
   ZodMiniOptional: z.ZodOptional,
   ZodMiniPipe: z.ZodPipe,
+  ZodMiniRecord: z.ZodRecord,
   ZodMiniString: z.ZodString,
   ZodMiniTransform: z.ZodTransform,
   ZodMiniURL: z.ZodURL,
