@@ -1,5 +1,6 @@
 import type { OpenAI } from 'openai';
 
+import { once } from '../lazy';
 import { loadOpenAI } from '../lazy-modules';
 
 export interface OpenAIClientOptions {
@@ -39,8 +40,7 @@ export function describeEndpointStyle(style: EndpointStyle): string {
  * Microsoft Entra token goes as `Authorization: Bearer`, refreshed before each request.
  */
 export function lazyOpenAIClient(options: OpenAIClientOptions): () => Promise<OpenAI> {
-  let client: Promise<OpenAI> | undefined;
-  return () => (client ??= createClient(options));
+  return once(() => createClient(options));
 }
 
 async function createClient(options: OpenAIClientOptions): Promise<OpenAI> {

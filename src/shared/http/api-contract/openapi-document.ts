@@ -85,7 +85,7 @@ const TAGS = [
  * catch-all has no contract, or its route and its path parameters disagree.
  *
  * @example
- * const document = buildOpenApiDocument(functionDefinitions);
+ * const document = buildOpenApiDocument(await loadFunctionDefinitions());
  * document.paths?.['/api/chat']?.post?.requestBody; // refers to the ChatRequest schema
  */
 export function buildOpenApiDocument(definitions: readonly DocumentedFunction[]): OpenApiDocument {
