@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /**
  * The one error tree. Services throw these; `toErrorResponse` (shared/http) maps them to HTTP, and the

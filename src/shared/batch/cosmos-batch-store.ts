@@ -1,5 +1,5 @@
 import type { Container } from '@azure/cosmos';
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { CONTINUATION_REJECTED, cosmosCall, cosmosStatus } from '../cosmos/cosmos-containers';
 import { batchItemSchema } from './batch-messages';

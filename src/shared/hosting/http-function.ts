@@ -10,7 +10,13 @@ import { type Caller, requireAdmin } from '../identity/caller';
 import type { WindowQuotaName } from '../quota/quotas';
 import { runWithCorrelation } from '../telemetry/correlation';
 import { clientSignalOf } from './client-signal';
-import type { HttpFunctionDefinition, HttpHandler, HttpInput, HttpScope } from './function-definition';
+import type {
+  HttpFunctionDefinition,
+  HttpHandler,
+  HttpInput,
+  HttpRow,
+  HttpScope,
+} from './function-definition';
 
 const ANONYMOUS: Caller = { userId: 'anonymous', roles: [] };
 const EXPOSED_HEADERS = 'X-Request-ID, Retry-After, Location, X-Conversation-Id';
@@ -57,13 +63,14 @@ interface NoRequest {
  *   }),
  * });
  */
-export function defineHttpFunction<const R extends RequestSchemas = NoRequest>(
-  spec: HttpFunctionSpec<R>,
-): HttpFunctionDefinition {
+export function defineHttpFunction<
+  const R extends RequestSchemas = NoRequest,
+  const T extends HttpRow = HttpRow,
+>(spec: HttpFunctionSpec<R> & T): HttpFunctionDefinition<T['name'], T['route'], T['methods']> {
   const {
     name,
     route,
-    methods,
+    methods: _methods, // the definition states spec.methods, with its literal type
     anonymous = false,
     admin = false,
     quota,
@@ -71,15 +78,15 @@ export function defineHttpFunction<const R extends RequestSchemas = NoRequest>(
     request,
     handle,
     ...documented
-  } = spec;
+  }: HttpFunctionSpec<R> = spec;
   const schemas: RequestSchemas = request ?? {};
   const toResponse = spec.errorFormat?.toResponse ?? toErrorResponse;
   const access = anonymous ? 'anonymous' : admin ? 'admin' : 'caller';
   return {
     kind: 'http',
-    name,
-    route,
-    methods,
+    name: spec.name,
+    route: spec.route,
+    methods: spec.methods,
     anonymous,
     admin,
     contract: { ...documented, request: schemas },
@@ -101,9 +108,9 @@ export function defineHttpFunction<const R extends RequestSchemas = NoRequest>(
 }
 
 /** The catch-all: served like any route, but not part of the API and so not documented. */
-export function defineCatchAllFunction<const R extends RequestSchemas>(
-  spec: Pick<HttpFunctionSpec<R>, 'name' | 'route' | 'methods' | 'handle'> & { readonly request: R },
-): HttpFunctionDefinition {
+export function defineCatchAllFunction<const R extends RequestSchemas, const T extends HttpRow>(
+  spec: Pick<HttpFunctionSpec<R>, 'handle'> & T & { readonly request: R },
+): HttpFunctionDefinition<T['name'], T['route'], T['methods']> {
   return {
     kind: 'http',
     name: spec.name,

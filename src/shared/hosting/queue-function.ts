@@ -6,6 +6,7 @@ import { createRedactor, type Redact } from '../logging/redactor';
 import { isPoisonQueue, poisonQueueOf } from '../storage-names';
 import { runWithCorrelation } from '../telemetry/correlation';
 import type { QueueFunctionDefinition, QueueScope } from './function-definition';
+import { DEFAULT_CONNECTION } from './function-table';
 import { hostQueueSettings } from './host-settings';
 
 /**
@@ -23,20 +24,20 @@ import { hostQueueSettings } from './host-settings';
  *   handle: async (message, { services }) => { await services.history.appendTurn(parseTurn(message)); },
  * });
  */
-export function defineQueueFunction(spec: {
-  name: string;
-  queueName: string;
+export function defineQueueFunction<const Name extends string, const Queue extends string>(spec: {
+  name: Name;
+  queueName: Queue;
   /** What a message is, for the log lines ("batch job", "turn record"). */
   messageName: string;
   connection?: string;
   handle: (message: unknown, scope: QueueScope) => Promise<void>;
-}): QueueFunctionDefinition {
+}): QueueFunctionDefinition<Name, Queue> {
   const poisonQueue = poisonQueueOf(spec.queueName);
   return {
     kind: 'queue',
     name: spec.name,
     queueName: spec.queueName,
-    connection: spec.connection ?? 'AzureWebJobsStorage',
+    connection: spec.connection ?? DEFAULT_CONNECTION,
     createHandler: (services): StorageQueueHandler => {
       const redact = createRedactor(services.config);
       return async (message, context) => {

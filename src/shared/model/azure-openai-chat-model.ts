@@ -16,7 +16,7 @@ export interface AzureOpenAIOptions {
   readonly deployment: string;
   readonly retry: RetryPolicy;
   /** The process's client (`lazyOpenAIClient`): the v1 API or the classic path. */
-  readonly client: () => OpenAI;
+  readonly client: () => Promise<OpenAI>;
   /** What each deployment takes; shared by every model of the process, so one lesson serves all. */
   readonly capabilities: CapabilityStore;
   /** Sent to reasoning deployments when a request names no effort (AZURE_OPENAI_REASONING_EFFORT). */
@@ -80,7 +80,7 @@ export function createAzureOpenAIChatModel(
     async ping(signal) {
       try {
         await withModelErrors(options.deployment, async () => {
-          await options.client().models.list({ signal });
+          await (await options.client()).models.list({ signal });
         });
       } catch (error) {
         // Listing models names no deployment: a 404 here means the endpoint or api-version is wrong.
@@ -100,7 +100,7 @@ export function createAzureOpenAIChatModel(
       return withModelErrors(deployment, async () => {
         const { reply, prepared } = await adapting(deployment, request, ({ body }) =>
           withRetries(
-            () => options.client().chat.completions.create(body, signal ? { signal } : {}),
+            async () => (await options.client()).chat.completions.create(body, signal ? { signal } : {}),
             options.retry,
             classifyModelError,
             signal,
@@ -118,13 +118,11 @@ export function createAzureOpenAIChatModel(
       const { reply: stream, prepared } = await withModelErrors(deployment, () =>
         adapting(deployment, request, ({ body }) =>
           withRetries(
-            () =>
-              options
-                .client()
-                .chat.completions.create(
-                  { ...body, stream: true, stream_options: { include_usage: true } },
-                  signal ? { signal } : {},
-                ),
+            async () =>
+              (await options.client()).chat.completions.create(
+                { ...body, stream: true, stream_options: { include_usage: true } },
+                signal ? { signal } : {},
+              ),
             options.retry,
             classifyModelError,
             signal,
