@@ -70,7 +70,13 @@ export default tseslint.config(
         },
         {
           type: 'core',
-          pattern: ['src/shared/config/**', 'src/shared/logging/**', 'src/shared/*.ts', 'package.json'],
+          pattern: [
+            'src/shared/config/**',
+            'src/shared/logging/**',
+            'src/shared/sdk/**',
+            'src/shared/*.ts',
+            'package.json',
+          ],
           mode: 'full',
         },
         { type: 'service', pattern: 'src/shared/**', mode: 'full' },

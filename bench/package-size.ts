@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import type { Metafile } from 'esbuild';
+
 import { buildPackage, ZIPPED_BUDGET_BYTES } from '../dev/package/build-package';
+import { ENTRY } from '../dev/package/bundle-app';
 import { zipFolder } from '../dev/package/zip-folder';
 import { repoRoot } from '../dev/stack/isolated-stack';
 import { type BenchResult, round } from './measure';
@@ -33,11 +36,19 @@ export async function benchPackageSize(): Promise<BenchResult> {
         zippedMiB: mebibytes(zip.byteLength),
         files: built.files.length,
         unzippedMiB: mebibytes(built.bytes),
-        bundleMiB: mebibytes(statSync(join(built.folder, 'dist', 'index.js')).size),
+        entryKiB: round(statSync(join(built.folder, ENTRY)).size / 1024, 1),
+        lazyMiB: mebibytes(outputBytes(built.bundle.lazy)),
         buildAndZipMs: round(buildMs, 0),
       },
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The bytes of the files a build wrote (source maps and legal comments aside). */
+function outputBytes(metafile: Metafile): number {
+  return Object.entries(metafile.outputs)
+    .filter(([file]) => /\.m?js$/.test(file))
+    .reduce((total, [, output]) => total + output.bytes, 0);
 }

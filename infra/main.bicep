@@ -32,9 +32,6 @@ param easyAuthClientId string = ''
 @description('easyauth: tenant of that app registration; default the subscription\'s tenant.')
 param easyAuthTenantId string = ''
 
-@description('easyauth: client id of the single-page app\'s registration, the only client application allowed to call the API (the same id as easyAuthClientId when one registration serves both).')
-param easyAuthWebClientId string = ''
-
 @description('jwt: expected token issuer (iss).')
 param jwtIssuer string = ''
 
@@ -64,7 +61,7 @@ param allowedOrigins string = ''
 @allowed(['centralus', 'eastus2', 'eastasia', 'westeurope', 'westus2'])
 param webAppLocation string = 'westeurope'
 
-@description('Client id of the Microsoft Entra app registration the web app signs users in with (its SPA platform). Empty: the web app signs no one in.')
+@description('Client id of the Microsoft Entra app registration the web app signs users in with (its SPA platform). With easyauth it is the only client application allowed to call the API (the same id as easyAuthClientId when one registration serves both). Empty: the web app signs no one in.')
 param webAppClientId string = ''
 
 @description('The scope the web app asks tokens for, e.g. api://<client id>/access_as_user; its audience is AUTH_JWT_AUDIENCE.')
@@ -159,10 +156,10 @@ var effectiveResourceGroupName = empty(resourceGroupName) ? 'rg-${environmentNam
 // complete configuration never reaches it. The resource group's tags use the result, so the check runs
 // with the first resource, before anything is created.
 var requestedAuthMode = toLower(trim(authMode))
-var easyAuthReady = requestedAuthMode == 'easyauth' && !empty(easyAuthClientId) && !empty(easyAuthWebClientId)
+var easyAuthReady = requestedAuthMode == 'easyauth' && !empty(easyAuthClientId) && !empty(webAppClientId)
 var jwtReady = requestedAuthMode == 'jwt' && !empty(jwtIssuer) && !empty(jwtAudience) && !empty(jwtJwksUri)
-var noAuthModeMessage = 'AUTH_MODE must be easyauth or jwt in Azure ("none" is for local runs only). Either run: azd env set AUTH_MODE easyauth, azd env set AUTH_EASYAUTH_CLIENT_ID <client id of the API\'s Microsoft Entra app registration> and azd env set AUTH_EASYAUTH_WEB_CLIENT_ID <client id of the single-page app\'s registration>; or run: azd env set AUTH_MODE jwt, and set AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE and AUTH_JWT_JWKS_URI the same way. Then run azd provision again.'
-var easyAuthMessage = 'AUTH_MODE is easyauth but AUTH_EASYAUTH_CLIENT_ID or AUTH_EASYAUTH_WEB_CLIENT_ID is empty. Run: azd env set AUTH_EASYAUTH_CLIENT_ID <client id of the API\'s Microsoft Entra app registration>, and azd env set AUTH_EASYAUTH_WEB_CLIENT_ID <client id of the single-page app\'s registration, the only application allowed to call the API; the same id when one registration serves both>.'
+var noAuthModeMessage = 'AUTH_MODE must be easyauth or jwt in Azure ("none" is for local runs only). Either run: azd env set AUTH_MODE easyauth, azd env set AUTH_EASYAUTH_CLIENT_ID <client id of the API\'s Microsoft Entra app registration> and azd env set WEBAPP_ENTRA_CLIENT_ID <client id of the single-page app\'s registration>; or run: azd env set AUTH_MODE jwt, and set AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE and AUTH_JWT_JWKS_URI the same way. Then run azd provision again.'
+var easyAuthMessage = 'AUTH_MODE is easyauth but AUTH_EASYAUTH_CLIENT_ID or WEBAPP_ENTRA_CLIENT_ID is empty. Run: azd env set AUTH_EASYAUTH_CLIENT_ID <client id of the API\'s Microsoft Entra app registration>, and azd env set WEBAPP_ENTRA_CLIENT_ID <client id of the single-page app\'s registration, the only application allowed to call the API; the same id when one registration serves both>.'
 var jwtMessage = 'AUTH_MODE is jwt but AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE or AUTH_JWT_JWKS_URI is empty. Set all three with azd env set.'
 var authModeProblem = requestedAuthMode == 'easyauth' ? easyAuthMessage : (requestedAuthMode == 'jwt' ? jwtMessage : noAuthModeMessage)
 var checkedAuthMode = easyAuthReady ? 'easyauth' : (jwtReady ? 'jwt' : fail(authModeProblem))
@@ -296,7 +293,7 @@ module functionApp 'modules/function-app.bicep' = {
     authMode: checkedAuthMode
     easyAuthClientId: easyAuthClientId
     easyAuthTenantId: empty(easyAuthTenantId) ? subscription().tenantId : easyAuthTenantId
-    easyAuthAllowedApplications: checkedAuthMode == 'easyauth' ? [easyAuthWebClientId] : []
+    easyAuthAllowedApplications: checkedAuthMode == 'easyauth' ? [webAppClientId] : []
     jwtIssuer: jwtIssuer
     jwtAudience: jwtAudience
     jwtJwksUri: jwtJwksUri

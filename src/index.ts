@@ -1,34 +1,19 @@
 import { app } from '@azure/functions';
 
-import { functionDefinitions } from './functions';
-import { getServices } from './shared/composition/services';
-import { installProcessHandlers } from './shared/hosting/process-handlers';
+import { functionTable } from './functions';
+import { loadConfig } from './shared/config/load-config';
+import { registerFunctions } from './shared/hosting/register-functions';
 
-// Cold start: parse every setting now, so a bad configuration fails loudly here and not on first request.
-const services = getServices();
-// One invocation's unhandled rejection is logged with its correlation id, not the end of every other one.
-installProcessHandlers(services.logger());
+// Cold start: parse every setting now, so a bad configuration fails loudly here, listing each problem,
+// and not on first request. Nothing else is loaded before the functions are registered: each function's
+// module, the services (telemetry first) and the SDKs they use load on first invocation.
+const loaded = loadConfig();
 
 app.setup({ enableHttpStream: true });
 
-for (const definition of functionDefinitions) {
-  if (definition.kind === 'http') {
-    app.http(definition.name, {
-      route: definition.route,
-      methods: [...definition.methods],
-      authLevel: 'anonymous',
-      handler: definition.createHandler(services),
-    });
-  } else if (definition.kind === 'timer') {
-    app.timer(definition.name, {
-      schedule: definition.schedule(services.config),
-      handler: definition.createHandler(services),
-    });
-  } else {
-    app.storageQueue(definition.name, {
-      queueName: definition.queueName,
-      connection: definition.connection,
-      handler: definition.createHandler(services),
-    });
-  }
-}
+registerFunctions(
+  app,
+  functionTable,
+  () => import('./shared/composition/services.js').then((module) => module.getServices(loaded)),
+  loaded.values,
+);

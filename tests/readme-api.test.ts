@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { functionDefinitions } from '../src/functions/index';
+import { loadFunctionDefinitions } from '../src/functions/index';
 import { buildOpenApiDocument } from '../src/shared/http/api-contract/openapi-document';
 import { repoRoot } from './support/test-stack';
 
@@ -23,13 +23,17 @@ function operationsNamed(text: string): Set<string> {
 }
 
 describe('the README API section', () => {
-  const documented = new Set(
-    Object.entries(buildOpenApiDocument(functionDefinitions).paths ?? {}).flatMap(([path, item]) =>
-      Object.keys(item)
-        .filter((key) => METHODS.includes(key.toUpperCase()))
-        .map((method) => `${method.toUpperCase()} ${path}`),
-    ),
-  );
+  let documented: Set<string>;
+  beforeAll(async () => {
+    const document = buildOpenApiDocument(await loadFunctionDefinitions());
+    documented = new Set(
+      Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
+        Object.keys(item)
+          .filter((key) => METHODS.includes(key.toUpperCase()))
+          .map((method) => `${method.toUpperCase()} ${path}`),
+      ),
+    );
+  });
   const named = operationsNamed(apiSection(readFileSync(join(repoRoot, 'README.md'), 'utf8')));
 
   it('when read, then it names every operation of the OpenAPI document', () => {

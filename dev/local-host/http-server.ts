@@ -172,6 +172,7 @@ export function createHttpHost(registrations: readonly Registration[], options: 
       ...(hasBody ? { body: Readable.toWeb(incoming) as ReadableStream, duplex: 'half' } : {}),
     });
     const request = new HttpRequest({ nativeRequest, params: matched.found.params } as never);
+    exposeDisconnect(request, outgoing);
     const invocationId = randomUUID();
     const context = new InvocationContext({
       invocationId,
@@ -203,6 +204,19 @@ export function createHttpHost(registrations: readonly Registration[], options: 
     outgoing.writeHead(response.status, headers);
     await pipeBody(response.body as WebReadableStream<Uint8Array> | null, outgoing);
   }
+}
+
+/**
+ * Gives the request a Fetch-style `signal`, aborted when the client goes away before its response is
+ * written. @azure/functions 4.x has no such signal (azure-functions-nodejs-library#273): this is the
+ * Fetch standard's way to say it, which the app reads where a runtime provides it (see client-signal.ts).
+ */
+function exposeDisconnect(request: object, outgoing: ServerResponse): void {
+  const disconnected = new AbortController();
+  outgoing.on('close', () => {
+    if (!outgoing.writableFinished) disconnected.abort(new Error('client disconnected'));
+  });
+  Object.defineProperty(request, 'signal', { value: disconnected.signal, enumerable: false });
 }
 
 /** Writes each chunk as it arrives; a client that goes away cancels the handler's stream. */

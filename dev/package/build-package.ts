@@ -1,9 +1,9 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { build, formatMessagesSync } from 'esbuild';
 import { z } from 'zod';
 
+import { type AppBundle, bundleApp, ENTRY } from './bundle-app';
 import { type InstalledPackage, productionClosure } from './production-closure';
 import { listFiles } from './zip-folder';
 
@@ -31,8 +31,6 @@ export const PACKAGE_FOLDER = 'package';
 /** The most azd's zip of the package may weigh (issue 17's target). */
 export const ZIPPED_BUDGET_BYTES = 15 * 1024 * 1024;
 
-const ENTRY_POINT = 'dist/src/index.js';
-const BUNDLE = 'dist/index.js';
 
 const rootManifestSchema = z.object({
   name: z.string(),
@@ -50,12 +48,14 @@ export interface DeploymentPackage {
   readonly bytes: number;
   /** The packages under node_modules. */
   readonly installed: readonly InstalledPackage[];
+  /** What esbuild put in each output file (inputs and their bytes): what a cold start loads, and what later. */
+  readonly bundle: AppBundle;
 }
 
 /**
- * Builds the deployment package azd uploads (azure.yaml `dist`): the app bundled into one file by
- * esbuild from the tsc build (run `npm run build` first), host.json, data/, a package.json whose `main`
- * is the bundle, and under node_modules only the external packages and what they depend on.
+ * Builds the deployment package azd uploads (azure.yaml `dist`): the app bundled by esbuild from src/
+ * (an entry, and the modules it loads on first use; see `bundleApp`), host.json, data/, a package.json
+ * whose `main` is the entry, and under node_modules only the external packages and what they depend on.
  *
  * @example
  * const built = await buildPackage({ projectRoot: repoRoot, folder: join(repoRoot, 'package') });
@@ -65,27 +65,9 @@ export async function buildPackage(options: {
   readonly folder: string;
 }): Promise<DeploymentPackage> {
   const { projectRoot, folder } = options;
-  const entryPoint = join(projectRoot, ENTRY_POINT);
-  if (!existsSync(entryPoint)) throw new Error(`${ENTRY_POINT} is missing: run npm run build first`);
   rmSync(folder, { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
-
-  const result = await build({
-    entryPoints: [entryPoint],
-    outfile: join(folder, BUNDLE),
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    external: Object.keys(EXTERNAL_PACKAGES),
-    legalComments: 'linked',
-    logLevel: 'silent',
-    banner: { js: '// The chat backend, bundled by `npm run package` (dev/package). Source: src/.' },
-  });
-  // A warning here (a require esbuild cannot follow, say) would break at run time in Azure: stop.
-  if (result.warnings.length > 0) {
-    throw new Error(formatMessagesSync(result.warnings, { kind: 'warning' }).join('\n'));
-  }
+  const bundle = await bundleApp({ projectRoot, folder, external: Object.keys(EXTERNAL_PACKAGES) });
 
   for (const file of RUNTIME_FILES) cpSync(join(projectRoot, file), join(folder, file), { recursive: true });
 
@@ -111,7 +93,7 @@ export async function buildPackage(options: {
     ...(root.description === undefined ? {} : { description: root.description }),
     ...(root.license === undefined ? {} : { license: root.license }),
     private: true,
-    main: BUNDLE,
+    main: ENTRY,
     ...(root.engines === undefined ? {} : { engines: root.engines }),
     dependencies: Object.fromEntries(topLevel.map((item) => [item.name, item.version])),
   };
@@ -125,5 +107,5 @@ export async function buildPackage(options: {
 
   const files = listFiles(folder);
   const bytes = files.reduce((total, file) => total + statSync(join(folder, file)).size, 0);
-  return { folder, files, bytes, installed };
+  return { folder, files, bytes, installed, bundle };
 }

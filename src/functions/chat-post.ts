@@ -42,8 +42,8 @@ export const chatPost = defineHttpFunction({
     ...chatTurnErrors,
     ...quotaErrors,
   },
-  handle: async ({ body }, { services, log, caller, correlationId, request }) => {
-    const context = { caller, log, correlationId };
+  handle: async ({ body }, { services, log, caller, correlationId, request, signal }) => {
+    const context = { caller, log, correlationId, signal };
     const turn = fromChatRequest(body);
     if (body.stream !== true && !request.accept.includes('text/event-stream'))
       return { jsonBody: toChatResponse(await services.chat.answer(turn, context)) };

@@ -27,11 +27,11 @@ export const chatStreamPost = defineHttpFunction({
     ...chatTurnErrors,
     ...quotaErrors,
   },
-  handle: ({ body }, { services, log, caller, correlationId }) =>
+  handle: ({ body }, { services, log, caller, correlationId, signal }) =>
     streamChatTurn(
       services.chat,
       fromChatRequest(body),
-      { caller, log, correlationId },
+      { caller, log, correlationId, signal },
       { encode: toChatProtocolLines, contentType: JSON_LINES_MEDIA_TYPE },
     ),
 });

@@ -31,11 +31,11 @@ export const chatUiPost = defineHttpFunction({
     ...chatTurnErrors,
     ...quotaErrors,
   },
-  handle: ({ body }, { services, log, caller, correlationId }) =>
+  handle: ({ body }, { services, log, caller, correlationId, signal }) =>
     streamChatTurn(
       services.chat,
       fromUIChatRequest(body),
-      { caller, log, correlationId },
+      { caller, log, correlationId, signal },
       {
         encode: toUIMessageStream,
         contentType: 'text/event-stream; charset=utf-8',

@@ -22,7 +22,7 @@ export const completionsPost = defineHttpFunction({
     413: bodyErrors[413],
     415: bodyErrors[415],
   },
-  handle: async ({ body }, { services, caller }) => ({
-    jsonBody: await services.completions.complete(caller, body),
+  handle: async ({ body }, { services, caller, signal }) => ({
+    jsonBody: await services.completions.complete(caller, body, signal),
   }),
 });

@@ -1,25 +1,24 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { MethodNotAllowedError, NotFoundError } from '../shared/errors';
-import type { FunctionDefinition } from '../shared/hosting/function-definition';
+import type { FunctionTrigger } from '../shared/hosting/function-definition';
+import { ALL_METHODS } from '../shared/hosting/function-table';
 import { defineCatchAllFunction } from '../shared/hosting/http-function';
 import { RouteTable } from '../shared/http/route-table';
-
-const ALL_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 
 /**
  * The catch-all route: literal and parameter routes win over it, so it sees only requests no other
  * function serves, and answers them with the JSON error envelope (404, or 405 when only the method is wrong)
- * instead of the host's empty 404.
+ * instead of the host's empty 404. It reads the routes of the function table, not the functions' modules.
  */
-export function createNotFoundFunction(definitions: () => readonly FunctionDefinition[]) {
+export function createNotFoundFunction(triggers: () => readonly FunctionTrigger[]) {
   let routes: RouteTable<string> | undefined;
   const table = () => {
     if (routes !== undefined) return routes;
     routes = new RouteTable<string>();
-    for (const definition of definitions()) {
-      if (definition.kind === 'http' && definition.name !== 'not-found') {
-        routes.add({ template: definition.route, methods: definition.methods, target: definition.name });
+    for (const trigger of triggers()) {
+      if (trigger.kind === 'http' && trigger.name !== 'not-found') {
+        routes.add({ template: trigger.route, methods: trigger.methods, target: trigger.name });
       }
     }
     return routes;

@@ -37,10 +37,10 @@ export const openAIChatCompletionsPost = defineHttpFunction({
     },
     ...openAIErrorResponses,
   },
-  handle: async ({ body, headers }, { services, log, caller, correlationId }) => {
+  handle: async ({ body, headers }, { services, log, caller, correlationId, signal }) => {
     const conversationId = headers['X-Conversation-Id'];
     const turn = fromOpenAIRequest(body, conversationId);
-    const context = { caller, log, correlationId };
+    const context = { caller, log, correlationId, signal };
     const completion = newCompletion(body.model);
     const echoed = conversationId === undefined ? {} : { 'X-Conversation-Id': conversationId };
     if (body.stream !== true)

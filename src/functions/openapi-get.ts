@@ -9,11 +9,11 @@ import { jsonResponse } from '../shared/http/api-contract/responses';
 
 /**
  * GET /api/openapi.json: the OpenAPI 3.1 document of every HTTP function in the table, built once per
- * process on first request. Like the catch-all, it reads the table through a function, so that the table
- * can list it.
+ * process on first request (which loads every function's module, with its contract). Like the catch-all,
+ * it reads the table through a function, so that the table can list it.
  */
-export function createOpenApiFunction(definitions: () => readonly FunctionDefinition[]) {
-  let document: OpenApiDocument | undefined;
+export function createOpenApiFunction(definitions: () => Promise<readonly FunctionDefinition[]>) {
+  let document: Promise<OpenApiDocument> | undefined;
   return defineHttpFunction({
     name: 'openapi',
     route: 'openapi.json',
@@ -22,9 +22,9 @@ export function createOpenApiFunction(definitions: () => readonly FunctionDefini
     tag: 'operations',
     summary: 'This document',
     responses: { 200: jsonResponse('The OpenAPI 3.1 document of this API', openApiDocumentSchema) },
-    handle: () => {
-      document ??= buildOpenApiDocument(definitions());
-      return Promise.resolve({ jsonBody: document });
+    handle: async () => {
+      document ??= definitions().then(buildOpenApiDocument);
+      return { jsonBody: await document };
     },
   });
 }

@@ -12,7 +12,7 @@ import { defineTimerFunction } from '../shared/hosting/timer-function';
  */
 export const recoveryTimer = defineTimerFunction({
   name: 'recovery',
-  schedule: (config) => config.RECOVERY_SCHEDULE,
+  scheduleSetting: 'RECOVERY_SCHEDULE',
   handle: async (timer, { services, log }) => {
     if (timer.isPastDue) log.info('the recovery run is late (a missed occurrence); it runs now');
     await services.recovery.run(log);

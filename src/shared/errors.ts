@@ -1,6 +1,6 @@
 // Longer than 200 lines because it is the one error tree: every class, and the rules read from it
 // (retryable, a dependency down), in one place.
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /**
  * The one error tree. Services throw these; `toErrorResponse` (shared/http) maps them to HTTP, and the

@@ -21,7 +21,8 @@ export const queueNames = {
 } as const;
 
 /** The queue the Functions host moves a message to after maxDequeueCount failed deliveries. */
-export const poisonQueueOf = (queue: string): string => `${queue}-poison`;
+export const poisonQueueOf = <const Queue extends string>(queue: Queue): `${Queue}-poison` =>
+  `${queue}-poison`;
 
 /** A queue the host moves failed messages to: a trigger on it must never move them on to `<queue>-poison-poison`. */
 export const isPoisonQueue = (queue: string): boolean => queue.endsWith('-poison');

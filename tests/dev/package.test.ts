@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 
 import { buildPackage, type DeploymentPackage, ZIPPED_BUDGET_BYTES } from '../../dev/package/build-package';
 import { unzipInto, zipFolder } from '../../dev/package/zip-folder';
@@ -148,7 +148,7 @@ describe('the deployment package, unpacked into an empty folder and served from 
     ).toEqual([]);
   });
 
-  it('when package.json is read, then main is the bundle and the bundle requires only Node built-ins and the packages shipped beside it', () => {
+  it('when package.json is read, then main is the bundle and no bundled file loads anything but Node built-ins, the packages shipped beside it and its own files', () => {
     const manifest = JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as {
       main: string;
       version: string;
@@ -163,10 +163,37 @@ describe('the deployment package, unpacked into an empty folder and served from 
     expect(manifest.scripts).toBeUndefined();
     expect(Object.keys(manifest.dependencies)).toContain('@azure/functions');
 
-    const bundle = readFileSync(join(appRoot, manifest.main), 'utf8');
+    // The entry (CommonJS) and the modules it loads on first use (ES modules, dist/lazy/): every
+    // require(), import ... from and import() esbuild wrote names a built-in, a package or a file.
+    const bundled = zipEntries.filter((entry) => entry.startsWith('dist/') && /\.m?js$/.test(entry));
+    expect(bundled.length).toBeGreaterThan(10);
+    // esbuild writes each static import on lines of its own; calls anywhere.
+    const statements = /^(?:import|export|\}) (?:[^\n"]* )?from "([^"]+)";$|^import "([^"]+)";$/gm;
+    const calls = /(?<![\w$"'`.])(?:__require|require|import)\("([^"]+)"\)/g;
+    const specifiers = bundled.flatMap((file) => {
+      const code = readFileSync(join(appRoot, file), 'utf8');
+      return [...code.matchAll(statements), ...code.matchAll(calls)].map((match) => ({
+        file,
+        specifier: match[1] ?? match[2] ?? match[3] ?? '',
+      }));
+    });
+    const files = specifiers.filter(({ specifier }) => specifier.startsWith('.'));
+    expect(files.length).toBeGreaterThan(10);
+    for (const { file, specifier } of files) {
+      expect({
+        file,
+        specifier,
+        shipped: zipEntries.includes(posix.join(posix.dirname(file), specifier)),
+      }).toEqual({
+        file,
+        specifier,
+        shipped: true,
+      });
+    }
     const required = [
-      ...new Set([...bundle.matchAll(/(?<!["'`])\brequire\("([^"]+)"\)/g)].map((match) => match[1] ?? '')),
+      ...new Set(specifiers.map(({ specifier }) => specifier).filter((name) => !name.startsWith('.'))),
     ];
+    expect(required).toContain('@azure/functions');
     const unexpected = required.filter(
       (name) =>
         !builtinModules.includes(name.replace(/^node:/, '')) &&

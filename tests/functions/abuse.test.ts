@@ -13,7 +13,7 @@ import { connect } from 'node:net';
 import fc from 'fast-check';
 import { z } from 'zod';
 
-import { functionDefinitions } from '../../src/functions';
+import { functionTable, loadFunctionDefinitions } from '../../src/functions';
 import {
   ABUSE_LIMITS,
   type AbuseFixtures,
@@ -31,18 +31,18 @@ const PATH = process.env.ABUSE_PATH;
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /** Every HTTP function of the table is fuzzed, a new one included. */
-const HTTP_FUNCTIONS = functionDefinitions
-  .filter((definition) => definition.kind === 'http')
-  .map(({ name }) => name);
+const HTTP_FUNCTIONS = functionTable.filter((entry) => entry.kind === 'http').map(({ name }) => name);
 
 /** The error shape of each function whose protocol has its own (OpenAI's), from its contract. */
-const ERROR_FORMATS = new Map(
-  functionDefinitions.flatMap((definition) =>
-    definition.kind === 'http' && definition.contract?.errorFormat !== undefined
-      ? [[definition.name, definition.contract.errorFormat.schema] as const]
-      : [],
-  ),
-);
+async function errorFormats(): Promise<Map<string, z.ZodType>> {
+  return new Map(
+    (await loadFunctionDefinitions()).flatMap((definition) =>
+      definition.kind === 'http' && definition.contract?.errorFormat !== undefined
+        ? [[definition.name, definition.contract.errorFormat.schema] as const]
+        : [],
+    ),
+  );
+}
 
 /** The share of the cases each property gets (1 unless named): body routes have the most ways to go wrong. */
 const SHARES: Record<string, number> = {
@@ -88,15 +88,17 @@ describe('hostile requests to every route', () => {
   let base: string;
   let fixtures: AbuseFixtures;
   let arbitraries: Record<string, fc.Arbitrary<HostileRequest>>;
+  let formats: Map<string, z.ZodType>;
 
   beforeAll(async () => {
+    formats = await errorFormats();
     stack = await startTestStack();
     const limits = Object.fromEntries(
       Object.entries(ABUSE_LIMITS).map(([name, value]) => [name, String(value)]),
     );
     base = (await stack.startHost({ AUTH_MODE: 'easyauth', CONNECTORS_ENABLED: 'true', ...limits })).url;
     fixtures = await createFixtures(base);
-    arbitraries = hostileRequestsByFunction(fixtures);
+    arbitraries = await hostileRequestsByFunction(fixtures);
   }, 120_000);
   afterAll(() => stack.stop());
 
@@ -114,7 +116,7 @@ describe('hostile requests to every route', () => {
       if (arbitrary === undefined) throw new Error(`no generator for ${name}`);
       await fc.assert(
         fc.asyncProperty(arbitrary, async (request) => {
-          expect(problemsOf(request, await send(base, request), ERROR_FORMATS.get(name))).toEqual([]);
+          expect(problemsOf(request, await send(base, request), formats.get(name))).toEqual([]);
         }),
         options(name),
       );

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
+
 import { getJson, startTestStack, type TestStack } from '../support/test-stack';
 
 /**
- * Whether an answer is whole, in every mode: JSON, Server-Sent Events, AI Chat Protocol JSON Lines and
- * completions, against the reasoning profile (reasoning tokens spent against the budget) and the output
+ * Whether an answer is whole, in every mode: JSON, Server-Sent Events, AI Chat Protocol JSON Lines,
+ * completions, the OpenAI-compatible route (JSON and streamed) and the AI SDK UI message stream, against the reasoning profile (reasoning tokens spent against the budget) and the output
  * content filter.
  */
 const SPENT = 'Think it all through [sim:reasoning-tokens:100000]';
@@ -22,6 +24,16 @@ async function frames(response: Response, separator: string): Promise<Record<str
     .split(separator)
     .filter((frame) => frame.trim() !== '')
     .map((frame) => JSON.parse(frame.replace(/^data: /, '')) as Record<string, unknown>);
+}
+
+/** The UI message stream's chunks, without its closing `[DONE]`. */
+async function uiFrames(response: Response): Promise<Record<string, unknown>[]> {
+  const text = await response.text();
+  return text
+    .split('\n\n')
+    .map((frame) => frame.replace(/^data: /, '').trim())
+    .filter((frame) => frame !== '' && frame !== '[DONE]')
+    .map((frame) => JSON.parse(frame) as Record<string, unknown>);
 }
 
 describe('answers that say whether they are whole, through the local host', () => {
@@ -165,6 +177,85 @@ describe('answers that say whether they are whole, through the local host', () =
       const response = await post(base, '/api/completions', { prompt: FILTERED });
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ error: { code: 'content_filtered' } });
+    });
+  });
+
+  describe('on the OpenAI-compatible route and the AI SDK UI message stream', () => {
+    const openai = (content: string, stream = false) =>
+      post(base, '/api/openai/v1/chat/completions', {
+        model: 'chat',
+        messages: [{ role: 'user', content }],
+        ...(stream ? { stream: true } : {}),
+      });
+    const ui = (text: string) =>
+      post(base, '/api/chat/ui', {
+        id: `ui-${randomUUID()}`,
+        messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text }] }],
+      });
+
+    it('when reasoning spends the whole budget, then the completion says finish_reason length with the explanation as its content', async () => {
+      const response = await openai(SPENT);
+      const body = (await response.json()) as {
+        choices: { finish_reason: string; message: { content: string } }[];
+      };
+
+      expect(response.status).toBe(200);
+      expect(body.choices[0]?.finish_reason).toBe('length');
+      expect(body.choices[0]?.message.content).toContain('used its whole budget of 2048 tokens');
+    });
+
+    it('when the output is filtered, then the completion is a 400 OpenAI error content_filtered, and a stream ends with an error object', async () => {
+      const response = await openai(FILTERED);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { code: 'content_filtered' } });
+
+      const raw = await (await openai(FILTERED, true)).text();
+      const last = raw.trim().split('\n\n').at(-1);
+      expect(last).not.toBe('data: [DONE]');
+      expect(JSON.parse(last?.replace(/^data: /, '') ?? 'null')).toMatchObject({
+        error: { code: 'content_filtered' },
+      });
+    });
+
+    it('when reasoning spends the whole budget, then the UI stream finishes with finishReason length', async () => {
+      const chunks = await uiFrames(await ui(SPENT));
+
+      const finish = chunks.find((chunk) => chunk.type === 'finish');
+      expect(finish).toMatchObject({ type: 'finish', finishReason: 'length' });
+      const text = chunks
+        .filter((chunk) => chunk.type === 'text-delta')
+        .map((chunk) => chunk.delta)
+        .join('');
+      expect(text).toContain('used its whole budget of 2048 tokens');
+    });
+
+    it('when the output is filtered, then the UI stream carries an error chunk and no finish', async () => {
+      const chunks = await uiFrames(await ui(FILTERED));
+
+      expect(chunks.some((chunk) => chunk.type === 'finish')).toBe(false);
+      expect(chunks.find((chunk) => chunk.type === 'error')).toMatchObject({
+        errorText: expect.stringContaining('content filter') as unknown,
+      });
+    });
+  });
+
+  describe('when a parameter the deployment does not take is sent on a stream', () => {
+    it('then the SSE done event and the JSON Lines final context carry the parameter_ignored warning', async () => {
+      const sse = await frames(
+        await post(base, '/api/chat', { message: 'Hello', temperature: 0.5, stream: true }),
+        '\n\n',
+      );
+      const lines = await frames(
+        await post(base, '/api/chat/stream', {
+          messages: [{ role: 'user', content: 'Hello' }],
+          temperature: 0.5,
+        }),
+        '\n',
+      );
+
+      const warning = { code: 'parameter_ignored', param: 'temperature' };
+      expect(sse.at(-1)).toMatchObject({ type: 'done', warnings: [expect.objectContaining(warning)] });
+      expect(lines.at(-1)?.context).toMatchObject({ warnings: [expect.objectContaining(warning)] });
     });
   });
 });

@@ -7,8 +7,11 @@ import addFormats from 'ajv-formats';
 
 import { waitFor } from '../../dev/stack/ports';
 import { batchJobsGet } from '../../src/functions/batch-jobs-get';
-import { functionDefinitions } from '../../src/functions/index';
-import type { HttpFunctionDefinition } from '../../src/shared/hosting/function-definition';
+import { loadFunctionDefinitions } from '../../src/functions/index';
+import type {
+  FunctionDefinition,
+  HttpFunctionDefinition,
+} from '../../src/shared/hosting/function-definition';
 import {
   buildOpenApiDocument,
   isCatchAll,
@@ -176,6 +179,7 @@ describe('GET /api/openapi.json', () => {
   let stack: TestStack;
   let base: string;
   let contract: Contract;
+  let functionDefinitions: FunctionDefinition[];
 
   const send = async (path: string, init: RequestInit = {}): Promise<Received> => {
     const response = await fetch(`${base}${path}`, init);
@@ -218,6 +222,7 @@ describe('GET /api/openapi.json', () => {
     ).url;
     const response = await fetch(`${base}/api/openapi.json`);
     contract = new Contract((await response.json()) as OpenApiDocument);
+    functionDefinitions = await loadFunctionDefinitions();
   });
   afterAll(() => stack.stop());
 

@@ -104,3 +104,43 @@ describe('bounded prompts, completions and tool calls', () => {
     ).toHaveLength(12);
   });
 });
+
+describe('a stored history longer than CHAT_MAX_PROMPT_TOKENS', () => {
+  let stack: TestStack;
+  let base: string;
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+    // The history budget out of the way, so only the prompt limit decides what is sent.
+    base = (await stack.startHost({ CHAT_MAX_PROMPT_TOKENS: '2500', CHAT_HISTORY_TOKEN_BUDGET: '1000000' }))
+      .url;
+  });
+  afterAll(() => stack.stop());
+
+  it('when the conversation goes on past the limit, then older turns are left out, the newest are sent, and every turn is answered', async () => {
+    const words = 'the quick brown fox jumps over the lazy dog and keeps on running ';
+    const turn = (index: number) => `turn ${index}: ${words.repeat(25)}`; // about 300 tokens
+    let conversationId: string | undefined;
+    for (let index = 1; index <= 12; index += 1) {
+      const { status, body } = await postJson(`${base}/api/chat`, {
+        message: turn(index),
+        ...(conversationId === undefined ? {} : { conversationId }),
+      });
+      expect(status).toBe(200);
+      conversationId = (body as { conversationId: string }).conversationId;
+    }
+
+    const sent = stack.model?.recentRequests().at(-1);
+    const contents = (sent?.messages ?? []).map((message) =>
+      typeof message.content === 'string' ? message.content : '',
+    );
+    expect(contents.some((content) => content.startsWith('turn 12:'))).toBe(true);
+    expect(contents.some((content) => content.startsWith('turn 11:'))).toBe(true);
+    expect(contents.some((content) => content.startsWith('turn 1:'))).toBe(false);
+    // 12 turns of about 300 tokens each would be 3,600 tokens and more: the sent prompt fits 2,500.
+    const sentChars = contents.reduce((sum, content) => sum + content.length, 0);
+    expect(sentChars).toBeLessThan(2_500 * 5);
+    const stored = await getJson(`${base}/api/conversations/${conversationId ?? ''}?pageSize=100`);
+    expect((stored.body as { messages: unknown[] }).messages).toHaveLength(24);
+  });
+});

@@ -55,6 +55,7 @@ describe('per-user quotas through two local hosts sharing the Cosmos counters', 
     batcher: easyAuthHeaders('quota-batcher-0003'),
     runner: easyAuthHeaders('quota-runner-0004'),
     admin: easyAuthHeaders('quota-admin-0005', { roles: ['admin'] }),
+    client: easyAuthHeaders('quota-client-0006'),
   };
 
   const chat = (base: string, user: Record<string, string>, message = 'hello') =>
@@ -116,6 +117,35 @@ describe('per-user quotas through two local hosts sharing the Cosmos counters', 
     const seen = await usage(second, users.chatty);
     expect(seen.requests_per_minute).toMatchObject({ limit: 4, used: 4, remaining: 0 });
     expect(Date.parse(seen.requests_per_minute?.resetsAt ?? '')).toBeGreaterThan(Date.now());
+  });
+
+  it('when one user spreads requests over the OpenAI-compatible and UI-stream routes, then they count against the same quota, and the OpenAI route refuses in its own error format', async () => {
+    await awayFromMinuteEnd();
+    const post = (base: string, path: string, body: unknown) =>
+      getJson(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...users.client },
+        body: JSON.stringify(body),
+      });
+    const openai = (base: string) =>
+      post(base, '/api/openai/v1/chat/completions', {
+        model: 'chat',
+        messages: [{ role: 'user', content: 'hello' }],
+      });
+    const ui = (base: string) =>
+      post(base, '/api/chat/ui', {
+        id: 'quota-ui-chat',
+        messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text: 'hello' }] }],
+      });
+
+    const served = [await openai(first), await ui(second), await openai(second), await ui(first)];
+    expect(served.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+
+    const refused = await openai(first);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(refused.body).toMatchObject({ error: { code: 'quota_exceeded', message: expect.any(String) } });
+    expect((await ui(second)).status).toBe(429);
   });
 
   it('when one user spends their tokens for the day, then the next turn is refused before the model is called', async () => {

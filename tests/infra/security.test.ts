@@ -287,10 +287,10 @@ describe('infra security', () => {
       'easyAuthAllowedApplications',
     );
     expect(main.code).toMatch(
-      /^\s+easyAuthAllowedApplications: checkedAuthMode == 'easyauth' \? \[easyAuthWebClientId\] : \[\]$/m,
+      /^\s+easyAuthAllowedApplications: checkedAuthMode == 'easyauth' \? \[webAppClientId\] : \[\]$/m,
     );
-    expect(variableExpression(main, 'easyAuthReady')).toContain('!empty(easyAuthWebClientId)');
-    expect(variableExpression(main, 'easyAuthMessage')).toContain('AUTH_EASYAUTH_WEB_CLIENT_ID');
+    expect(variableExpression(main, 'easyAuthReady')).toContain('!empty(webAppClientId)');
+    expect(variableExpression(main, 'easyAuthMessage')).toContain('WEBAPP_ENTRA_CLIENT_ID');
   });
 
   it('when AUTH_MODE changes from easyauth to jwt, then the deployment turns App Service Authentication off', () => {
@@ -315,7 +315,7 @@ describe('infra security', () => {
       'easyauth',
       'jwt',
       'AUTH_EASYAUTH_CLIENT_ID',
-      'AUTH_EASYAUTH_WEB_CLIENT_ID',
+      'WEBAPP_ENTRA_CLIENT_ID',
       'AUTH_JWT_ISSUER',
       'AUTH_JWT_AUDIENCE',
       'AUTH_JWT_JWKS_URI',

@@ -105,7 +105,9 @@ describe('the structure of src/', () => {
   });
 
   it('when src/functions holds a trigger, then the file is 20-60 lines', () => {
-    const sizes = sourceFiles(FUNCTIONS).map((file) => ({
+    // index.ts is the table of every function, not a trigger: it grows a row per function.
+    const triggers = sourceFiles(FUNCTIONS).filter((file) => file !== join(FUNCTIONS, 'index.ts'));
+    const sizes = triggers.map((file) => ({
       file: relative(repoRoot, file),
       lines: lineCount(file),
     }));

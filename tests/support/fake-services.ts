@@ -35,6 +35,8 @@ export function fakeServices(overrides: Partial<Services> = {}): {
   const services = new Proxy(base, {
     get(target, name: string) {
       if (name in target) return target[name as keyof Services];
+      // Promise resolution asks any value for `then`: the services are not a promise.
+      if (name === 'then') return undefined;
       throw new Error(`the fake services have no ${name}`);
     },
   }) as Services;

@@ -3,7 +3,7 @@
  * the local host serving the built app at `/` and the API under /api (no browser download: `.ci/run`
  * installs the chromium package). A screenshot of each step goes to test-artifacts/browser/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -202,9 +202,28 @@ describe('the reference web app in Chromium', () => {
       'Error',
     ]);
     await expect(page.locator('progress#batch-progress').getAttribute('value')).resolves.toBe('3');
-    await expect(page.getByRole('button', { name: 'Download CSV' }).isVisible()).resolves.toBe(true);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    const downloaded = readFileSync(await download.path(), 'utf8')
+      .trim()
+      .split(/\r?\n/);
+    expect(downloaded[0]).toMatch(/company_name.*stock_symbol/);
+    expect(downloaded.slice(1)).toHaveLength(3);
+    expect(downloaded.join('\n')).toContain('Fabrikam');
     await shot('batch-results');
   }, 120_000);
+
+  it('when an answer is cut short by its token budget, then the page says so under the answer', async () => {
+    await page.getByRole('link', { name: 'New chat' }).click();
+    await send('Think it all through [sim:reasoning-tokens:100000]');
+    await waitForAnswerEnd();
+    const notice = lastAnswer().getByText('This answer was cut short: it reached the length limit.');
+    await expect(notice.isVisible()).resolves.toBe(true);
+    await expect(lastAnswer().locator('.text').innerText()).resolves.toContain('used its whole budget');
+    await shot('cut-short');
+  });
 
   it('when a message is longer than the API accepts, then the error shows with its correlation id and the text is kept', async () => {
     await page.getByRole('link', { name: 'New chat' }).click();

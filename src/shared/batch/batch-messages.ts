@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One input item: a string, or an object (sent to the model as JSON). */
 export const batchItemSchema = z.union([z.string(), z.record(z.string(), z.unknown())]);

@@ -1,7 +1,7 @@
 // Longer than 200 lines because the job, its slices, its results and the recovery function's view of it are
 // documents of one partition, written with the same create, patch and query helpers.
 import type { Container, PatchRequestBody } from '@azure/cosmos';
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { CONTINUATION_REJECTED, cosmosCall, cosmosStatus } from '../cosmos/cosmos-containers';
 import { batchItemSchema, batchSliceSchema } from './batch-messages';

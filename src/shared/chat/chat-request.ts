@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { conversationIdSchema } from '../history/conversation-id';
 import { type ChatMessage, REASONING_EFFORTS, VERBOSITIES } from '../model/chat-model';

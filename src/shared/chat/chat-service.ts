@@ -157,6 +157,7 @@ export function createChatService(deps: {
         : { onUsage: (usage: Usage) => deps.onUsage?.(context.caller, usage) }),
     });
     if (ref.mode === 'stateless') return { conversationId, events };
+    const keepCutOff = () => streaming || context.signal?.aborted === true;
     const record = (messages: readonly TurnMessage[]) =>
       toTurnRecord({
         caller: context.caller,
@@ -168,7 +169,7 @@ export function createChatService(deps: {
       });
     return {
       conversationId,
-      events: persisting(events, incoming, record, (turn) => deps.writer.persist(turn, log), streaming),
+      events: persisting(events, incoming, record, (turn) => deps.writer.persist(turn, log), keepCutOff),
     };
   };
 

@@ -3,8 +3,8 @@ import type { ChatEvent } from './tool-loop';
 
 /**
  * One model call of the tool loop. Streamed, its text deltas pass through as they come; a caller who goes
- * away mid-answer has still spent the prompt and what was streamed (Azure sends no usage then), so an
- * estimate is counted and disconnecting is no way around the tokens quota.
+ * away mid-answer (streamed or not) has still spent the prompt and what was streamed (Azure sends no usage
+ * then), so an estimate is counted and disconnecting is no way around the tokens quota.
  */
 export async function* callModel(
   input: {
@@ -16,16 +16,17 @@ export async function* callModel(
   call: ChatModelRequest,
   promptTokens: number,
 ): AsyncGenerator<ChatEvent, ChatModelResult, undefined> {
-  if (!input.streaming) return await input.model.complete(call, input.signal);
   let result: ChatModelResult | undefined;
   let streamed = '';
   try {
-    for await (const event of input.model.stream(call, input.signal)) {
-      if (event.type === 'text-delta') {
-        streamed += event.text;
-        yield event;
-      } else result = event.result;
-    }
+    if (!input.streaming) result = await input.model.complete(call, input.signal);
+    else
+      for await (const event of input.model.stream(call, input.signal)) {
+        if (event.type === 'text-delta') {
+          streamed += event.text;
+          yield event;
+        } else result = event.result;
+      }
   } finally {
     if (result === undefined && input.signal?.aborted === true) {
       const completionTokens = Math.ceil(streamed.length / 4);

@@ -8,8 +8,11 @@ export async function* persisting(
   incoming: readonly ChatMessage[],
   record: (messages: readonly TurnMessage[]) => ReturnType<typeof toTurnRecord>,
   persist: (turn: ReturnType<typeof toTurnRecord>) => Promise<unknown>,
-  /** Only a stream has shown the caller part of an answer; a failed JSON turn is simply retried. */
-  keepCutOff: boolean,
+  /**
+   * Whether a turn cut off is kept: a stream has shown the caller part of an answer, and a turn whose
+   * client went away has run its tools; a JSON turn that failed is simply retried. Asked when it is cut.
+   */
+  keepCutOff: () => boolean,
 ): AsyncGenerator<ChatEvent, void, undefined> {
   let text = '';
   let produced = false;
@@ -25,7 +28,7 @@ export async function* persisting(
       yield event;
     }
   } finally {
-    if (!finished && produced && keepCutOff)
+    if (!finished && produced && keepCutOff())
       await persist(record([...incoming, { role: 'assistant', content: text, incomplete: true }]));
   }
 }

@@ -110,6 +110,8 @@ export async function* runToolLoop(input: ToolLoopInput): AsyncGenerator<ChatEve
 
   let promptTokens = input.prompt?.tokens ?? 0;
   for (let round = 1; round <= input.maxRounds; round++) {
+    // A caller gone during a tool round gets no further model call.
+    input.signal?.throwIfAborted();
     if (input.prompt !== undefined && round > 1 && promptTokens > input.prompt.maxTokens) {
       const maxPromptTokens = input.prompt.maxTokens;
       input.log.warn('prompt limit reached', { round, promptTokens, maxPromptTokens });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 import {
   type AnswerFinishReason,
@@ -72,22 +72,29 @@ export function createCompletionsService(
         { role: 'system', content: SYSTEM },
         { role: 'user', content: request.prompt },
       ];
-      await settings.admit?.(caller, await countPromptTokens(messages, []));
+      const promptTokens = await countPromptTokens(messages, []);
+      await settings.admit?.(caller, promptTokens);
       // CHAT_MAX_COMPLETION_TOKENS: the budget when none is asked for, and the cap when one is.
       const maxTokens = Math.min(
         request.maxTokens ?? settings.maxCompletionTokens,
         settings.maxCompletionTokens,
       );
-      const result = await model.complete(
-        {
-          messages,
-          maxTokens,
-          ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-          ...(request.reasoningEffort === undefined ? {} : { reasoningEffort: request.reasoningEffort }),
-          ...(request.verbosity === undefined ? {} : { verbosity: request.verbosity }),
-        },
-        signal,
-      );
+      const result = await model
+        .complete(
+          {
+            messages,
+            maxTokens,
+            ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+            ...(request.reasoningEffort === undefined ? {} : { reasoningEffort: request.reasoningEffort }),
+            ...(request.verbosity === undefined ? {} : { verbosity: request.verbosity }),
+          },
+          signal,
+        )
+        .catch((error: unknown) => {
+          // A caller who left has still spent the prompt (Azure reports no usage then): no way around the quota.
+          if (signal?.aborted === true) settings.onUsage?.(caller, promptOnly(promptTokens));
+          throw error;
+        });
       settings.onUsage?.(caller, result.usage);
       if (result.finishReason === 'content_filter') throw new ContentFilteredError(result.filteredCategory);
       const cut = result.finishReason === 'length';
@@ -111,5 +118,13 @@ export function createCompletionsService(
     },
   };
 }
+
+const promptOnly = (promptTokens: number): Usage => ({
+  promptTokens,
+  completionTokens: 0,
+  totalTokens: promptTokens,
+  reasoningTokens: 0,
+  cachedTokens: 0,
+});
 
 export type CompletionsService = ReturnType<typeof createCompletionsService>;

@@ -16,11 +16,14 @@ export interface Platform {
   readonly logger: (context?: InvocationContext) => Logger;
 }
 
-export function createPlatform(config: AppConfig): Platform {
+/**
+ * Starts telemetry first (loading the Azure Monitor distro when a connection string is set), so that every
+ * SDK loaded and every client created after it is instrumented.
+ */
+export async function createPlatform(config: AppConfig): Promise<Platform> {
   const redact = createRedactor(config);
   const credential = lazyCredential(config);
-  // First, so every SDK client created later is instrumented; nothing is loaded when it is not configured.
-  const telemetry = startTelemetry(config, credential);
+  const telemetry = await startTelemetry(config, credential);
   const logger = (context?: InvocationContext): Logger =>
     createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, redact, sink: contextSink(context) });
   for (const warning of telemetry.warnings) logger().warn(warning);

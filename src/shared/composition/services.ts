@@ -4,7 +4,7 @@ import type { BatchItemsWorker } from '../batch/batch-items-worker';
 import type { BatchService } from '../batch/batch-service';
 import type { ChatService } from '../chat/chat-service';
 import type { CompletionsService } from '../completions/completions-service';
-import { loadConfig, type LoadedConfig, type Provenance } from '../config/load-config';
+import type { LoadedConfig, Provenance } from '../config/load-config';
 import type { AppConfig } from '../config/settings';
 import type { ConnectorService } from '../connectors/connector-service';
 import type { HealthService } from '../health/health-service';
@@ -12,6 +12,7 @@ import type { ConversationService } from '../history/conversation-service';
 import type { HistoryStore } from '../history/history-store';
 import type { CallerResolver } from '../identity/caller';
 import { createCallerResolver } from '../identity/caller-resolver';
+import { lazy, once } from '../lazy';
 import type { Logger } from '../logging/logger';
 import type { SendToQueue } from '../queues/queue-sender';
 import type { QuotaMeter } from '../quota/quota-meter';
@@ -21,7 +22,6 @@ import { createChat, createTools } from './chat';
 import { createConnectorServiceFromSettings } from './connectors';
 import { createHealth } from './health';
 import { createHistory } from './history';
-import { lazy } from './lazy';
 import { createModels } from './model';
 import { createPlatform } from './platform';
 import { createQuotas } from './quota';
@@ -53,20 +53,23 @@ export interface Services {
   readonly recovery: RecoveryService;
 }
 
-let services: Services | undefined;
+let services: (() => Promise<Services>) | undefined;
 
-/** The process's services. The first call parses the configuration (cold start); a bad one throws ConfigError. */
-export function getServices(): Services {
-  return (services ??= buildServices(loadConfig()));
+/**
+ * The process's services over the configuration parsed at cold start, built on the first call (the
+ * first invocation of any function) and kept; a failed build is tried again on the next call.
+ */
+export function getServices(loaded: LoadedConfig): Promise<Services> {
+  services ??= once(() => buildServices(loaded));
+  return services();
 }
 
 /**
- * Wires the parts: each is built once, on first use, from the parts it needs; SDK clients are created
- * on first call. What is cheap and can be wrong in the settings (the system prompt file) is read now,
- * so that a bad configuration fails the cold start.
+ * Wires the parts: telemetry first, then each part once, on first use, from the parts it needs; SDK
+ * clients are created on first call.
  */
-export function buildServices({ values: config, provenance }: LoadedConfig): Services {
-  const platform = createPlatform(config);
+export async function buildServices({ values: config, provenance }: LoadedConfig): Promise<Services> {
+  const platform = await createPlatform(config);
   const storage = createStorage(platform);
   const models = lazy(() => createModels(platform));
   const history = lazy(() => createHistory(platform, storage));

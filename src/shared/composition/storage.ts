@@ -1,8 +1,8 @@
 import { createCosmosClient } from '../cosmos/cosmos-client';
 import { createContainerProvider } from '../cosmos/cosmos-containers';
+import { once } from '../lazy';
 import { createQueueSender } from '../queues/queue-sender';
 import { createQueueServiceClient, isLocalStorage } from '../queues/queue-service';
-import { once } from './lazy';
 import type { Platform } from './platform';
 
 /** Cosmos DB and the storage queues: one client each per process, created on first use. */

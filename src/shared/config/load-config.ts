@@ -1,4 +1,6 @@
-import type { z } from 'zod';
+import { accessSync, constants } from 'node:fs';
+
+import type * as z from 'zod/mini';
 
 import { ConfigError } from '../errors';
 import { parseModelFamilies } from './model-settings';
@@ -118,6 +120,11 @@ function crossChecks(config: AppConfig): string[] {
         problems.push(`${name}: is required when AUTH_MODE is jwt (${settings[name].description})`);
     }
   }
+  // Read when the chat service is built, on the first invocation: checked now, so that the start fails.
+  const promptFile = config.CHAT_SYSTEM_PROMPT === undefined ? config.CHAT_SYSTEM_PROMPT_FILE : undefined;
+  if (promptFile !== undefined && !readable(promptFile)) {
+    problems.push(`CHAT_SYSTEM_PROMPT_FILE: cannot read ${promptFile}`);
+  }
   if (config.AUTH_MODE === 'none' && config.WEBSITE_SITE_NAME !== undefined) {
     problems.push('AUTH_MODE: "none" is for local runs only; set easyauth or jwt in Azure');
   }
@@ -135,6 +142,15 @@ function crossChecks(config: AppConfig): string[] {
   }
   problems.push(...connectorChecks(config));
   return problems;
+}
+
+function readable(file: string): boolean {
+  try {
+    accessSync(file, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Dynamic sessions run one execution for at most 220 s; install and run share that budget. */

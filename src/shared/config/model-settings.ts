@@ -1,4 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+
+import { blankToUndefined as blank, preprocess } from './setting';
 
 export const MODEL_FAMILIES = ['auto', 'reasoning', 'classic'] as const;
 export type ModelFamilySetting = (typeof MODEL_FAMILIES)[number];
@@ -9,24 +11,23 @@ export interface ModelFamilies {
   readonly deployments: Readonly<Record<string, ModelFamilySetting>>;
 }
 
-const blank = (value: unknown): unknown =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
-
 const DATED = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
 
 /** `v1` (the default) or a dated api-version such as 2025-04-01-preview. */
 export const apiVersion = () =>
-  z.preprocess(
+  preprocess(
     (value) => {
       const text = blank(value);
       return typeof text === 'string' ? text.trim().toLowerCase() : text;
     },
-    z
-      .string()
-      .refine((text) => text === 'v1' || DATED.test(text), {
-        error: 'must be "v1" or a dated api-version such as 2025-04-01-preview',
-      })
-      .default('v1'),
+    z._default(
+      z.string().check(
+        z.refine((text) => text === 'v1' || DATED.test(text), {
+          error: 'must be "v1" or a dated api-version such as 2025-04-01-preview',
+        }),
+      ),
+      'v1',
+    ),
   );
 
 const DEPLOYMENT_NAME = /^[A-Za-z0-9._-]{1,64}$/;
@@ -38,18 +39,17 @@ const familySchema = z.enum(MODEL_FAMILIES);
  * normalised text (config-info shows it as written); `parseModelFamilies` reads it.
  */
 export const modelFamilies = () =>
-  z.preprocess(
+  preprocess(
     (value) => {
       const text = blank(value);
       return typeof text === 'string' ? text.replace(/\s+/g, '') : text;
     },
-    z
-      .string()
-      .default('auto')
-      .superRefine((text, context) => {
+    z._default(z.string(), 'auto').check(
+      z.superRefine((text, context) => {
         for (const problem of readFamilies(text).problems)
           context.addIssue({ code: 'custom', message: problem });
       }),
+    ),
   );
 
 /** The families an AZURE_OPENAI_MODEL_FAMILY value names (a valid one: the setting checked it at start). */

@@ -1,5 +1,7 @@
 import { Cron } from 'croner';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+
+import { blankToUndefined, preprocess } from './setting';
 
 /**
  * An NCRONTAB expression as the Functions host reads a timer schedule: six fields,
@@ -17,11 +19,15 @@ export function isNcrontab(expression: string): boolean {
 }
 
 export const ncrontab = (defaultValue: string) =>
-  z.preprocess(
-    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
-    z
-      .string()
-      .trim()
-      .refine(isNcrontab, 'must be an NCRONTAB schedule of six fields, e.g. "0 */5 * * * *"')
-      .default(defaultValue),
+  preprocess(
+    blankToUndefined,
+    z._default(
+      z
+        .string()
+        .check(
+          z.trim(),
+          z.refine(isNcrontab, 'must be an NCRONTAB schedule of six fields, e.g. "0 */5 * * * *"'),
+        ),
+      defaultValue,
+    ),
   );

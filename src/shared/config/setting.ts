@@ -1,10 +1,16 @@
-import { z } from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
+
+// zod/mini, not zod: settings are parsed at every cold start, before any function is registered, and
+// zod/mini with its English messages alone is a fraction of zod (whose classic API and ~60 locales are
+// what the route schemas, loaded on first invocation, use). The messages are the same English ones.
+z.config(en());
 
 /** How a value reached the app: the highest source that had it wins. */
 export type SettingSource = 'env' | 'file' | 'default' | 'absent';
 
 /** One setting: how to parse it, what it is for, and whether it must never be printed. */
-export interface Setting<S extends z.ZodType = z.ZodType> {
+export interface Setting<S extends z.ZodMiniType = z.ZodMiniType> {
   readonly schema: S;
   readonly description: string;
   /** Older names read when the main name is unset (the earlier apps this one replaces used several spellings). */
@@ -15,36 +21,49 @@ export interface Setting<S extends z.ZodType = z.ZodType> {
   readonly private?: boolean;
 }
 
-export function setting<S extends z.ZodType>(schema: S, meta: Omit<Setting<S>, 'schema'>): Setting<S> {
+export function setting<S extends z.ZodMiniType>(schema: S, meta: Omit<Setting<S>, 'schema'>): Setting<S> {
   return { schema, ...meta };
 }
 
+/** Runs `prepare` on the raw value, then parses the result with `schema` (zod's `preprocess`). */
+export const preprocess = <S extends z.ZodMiniType>(prepare: (value: unknown) => unknown, schema: S) =>
+  z.pipe(z.transform(prepare), schema);
+
 // Environment values are strings; an empty string means "unset" (common in .env templates).
-const blankToUndefined = (value: unknown): unknown =>
+export const blankToUndefined = (value: unknown): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
-export const text = () => z.preprocess(blankToUndefined, z.string().trim().min(1).optional());
+export const text = () =>
+  preprocess(blankToUndefined, z.optional(z.string().check(z.trim(), z.minLength(1))));
 
 export const url = () =>
-  z.preprocess(
+  preprocess(
     blankToUndefined,
-    z
-      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-      .transform((value) => value.replace(/\/+$/, ''))
-      .optional(),
+    z.optional(
+      z.pipe(
+        z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+        z.transform((value) => value.replace(/\/+$/, '')),
+      ),
+    ),
   );
 
 export const integer = (defaultValue: number, min: number, max: number) =>
-  z.preprocess(blankToUndefined, z.coerce.number().int().min(min).max(max).default(defaultValue));
+  preprocess(
+    blankToUndefined,
+    z._default(z.coerce.number().check(z.int(), z.gte(min), z.lte(max)), defaultValue),
+  );
 
 export const oneOf = <const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number]) =>
-  z.preprocess((value) => {
-    const blank = blankToUndefined(value);
-    return typeof blank === 'string' ? blank.toLowerCase() : blank;
-  }, z.enum(values).default(defaultValue));
+  preprocess(
+    (value) => {
+      const blank = blankToUndefined(value);
+      return typeof blank === 'string' ? blank.toLowerCase() : blank;
+    },
+    z._default(z.enum(values), defaultValue),
+  );
 
 export const list = () =>
-  z.preprocess(
+  preprocess(
     (value) =>
       typeof value === 'string'
         ? value
@@ -52,12 +71,12 @@ export const list = () =>
             .map((item) => item.trim())
             .filter((item) => item !== '')
         : value,
-    z.array(z.string()).default([]),
+    z._default(z.array(z.string()), []),
   );
 
 /** A text setting with a default. */
 export const textOr = (defaultValue: string) =>
-  z.preprocess(blankToUndefined, z.string().trim().min(1).default(defaultValue));
+  preprocess(blankToUndefined, z._default(z.string().check(z.trim(), z.minLength(1)), defaultValue));
 
 /** true/1/yes/on or false/0/no/off (any case); anything else is left for the schema to refuse. */
 function readFlag(value: unknown): unknown {
@@ -71,18 +90,18 @@ function readFlag(value: unknown): unknown {
 
 /** An on/off switch; unset is the default. */
 export const flag = (defaultValue: boolean) =>
-  z.preprocess(readFlag, z.boolean({ error: 'must be true or false' }).default(defaultValue));
+  preprocess(readFlag, z._default(z.boolean({ error: 'must be true or false' }), defaultValue));
 
 /** An on/off switch that may be unset (undefined), as the settings Azure writes ("True") may be. */
 export const optionalFlag = () =>
-  z.preprocess(readFlag, z.boolean({ error: 'must be true or false' }).optional());
+  preprocess(readFlag, z.optional(z.boolean({ error: 'must be true or false' })));
 
 /** Whether config-info may show the value of a setting (neither a secret nor private). */
 export const isShown = (meta: Setting): boolean => meta.secret !== true && meta.private !== true;
 
 /** `name=value` pairs, comma-separated, each name one of `names` and each value a whole number. */
 export const namedLimits = <const N extends string>(names: readonly N[]) =>
-  z.preprocess(
+  preprocess(
     (value) => {
       const blank = blankToUndefined(value);
       if (typeof blank !== 'string') return blank;
@@ -97,10 +116,11 @@ export const namedLimits = <const N extends string>(names: readonly N[]) =>
           }),
       );
     },
-    z
-      .partialRecord(
+    z._default(
+      z.partialRecord(
         z.enum(names, { error: `each name must be one of ${names.join(', ')}` }),
-        z.coerce.number({ error: 'each value must be a number' }).int().min(0),
-      )
-      .default({}),
+        z.coerce.number({ error: 'each value must be a number' }).check(z.int(), z.gte(0)),
+      ),
+      {},
+    ),
   );

@@ -1,9 +1,21 @@
-// Longer than 200 lines because it is the one table of every setting (see below).
-import { z } from 'zod';
+// Longer than 200 lines because it is the one table of every setting (see `settings` below).
+import * as z from 'zod/mini';
 
 import { apiVersion, modelFamilies } from './model-settings';
 import { ncrontab } from './ncrontab';
-import { flag, integer, list, namedLimits, oneOf, optionalFlag, setting, text, textOr, url } from './setting';
+import {
+  flag,
+  integer,
+  list,
+  namedLimits,
+  oneOf,
+  optionalFlag,
+  preprocess,
+  setting,
+  text,
+  textOr,
+  url,
+} from './setting';
 
 /**
  * Every setting the app reads, in one table. Adding a setting means adding a line here;
@@ -121,7 +133,7 @@ export const settings = {
     secret: true,
   }),
   COSMOS_DATABASE: setting(
-    z.preprocess((v) => v || undefined, z.string().default('chat')),
+    preprocess((v) => v || undefined, z._default(z.string(), 'chat')),
     {
       description: 'Cosmos DB database name',
     },
@@ -153,7 +165,7 @@ export const settings = {
     description: 'Blob service URI for identity-based storage access (used by the Functions host)',
   }),
   COSMOS_CONVERSATION_TTL_SECONDS: setting(
-    z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(60).optional()),
+    preprocess((v) => (v === '' ? undefined : v), z.optional(z.coerce.number().check(z.int(), z.gte(60)))),
     { description: 'Optional time-to-live of conversations, in seconds (unset: kept forever)' },
   ),
 
@@ -280,7 +292,10 @@ export const settings = {
     description: 'Turns on POST /api/connectors/execute (off: the route answers 404 connectors_disabled)',
   }),
   CONNECTORS_ALLOWED_ROLE: setting(
-    z.preprocess((v) => v || undefined, z.string().trim().min(1).max(256).default('Connectors.Run')),
+    preprocess(
+      (v) => v || undefined,
+      z._default(z.string().check(z.trim(), z.minLength(1), z.maxLength(256)), 'Connectors.Run'),
+    ),
     {
       description: 'App role a caller needs to run connectors (JWT roles claim or the Easy Auth role claims)',
     },
@@ -302,7 +317,7 @@ export const settings = {
       'Pool management endpoint of a Node.js session pool with egress enabled: runs network_mode bridge (unset: bridge is refused)',
   }),
   CONNECTORS_SESSIONS_API_VERSION: setting(
-    z.preprocess((v) => v || undefined, z.string().default('2025-10-02-preview')),
+    preprocess((v) => v || undefined, z._default(z.string(), '2025-10-02-preview')),
     { description: 'Dynamic sessions data-plane api-version' },
   ),
   CONNECTORS_SESSIONS_TOKEN: setting(text(), {

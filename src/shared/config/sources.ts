@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** The raw values a setting may come from, highest precedence first. */
 export interface RawSources {
@@ -13,7 +13,7 @@ export interface RawSources {
   readonly dotenv: Readonly<Record<string, string>>;
 }
 
-const localSettingsSchema = z.object({ Values: z.record(z.string(), z.unknown()).optional() });
+const localSettingsSchema = z.object({ Values: z.optional(z.record(z.string(), z.unknown())) });
 
 /** Reads the process environment, local.settings.json and the nearest .env. */
 export function readSources(cwd = process.cwd(), env: RawSources['env'] = process.env): RawSources {

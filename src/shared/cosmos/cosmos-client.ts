@@ -22,7 +22,7 @@ export async function createCosmosClient(
 ): Promise<CosmosClient> {
   const endpoint = config.COSMOS_ENDPOINT;
   if (endpoint === undefined) throw new Error('COSMOS_ENDPOINT is not set');
-  const { CosmosClient: Client } = loadCosmos();
+  const { CosmosClient: Client } = await loadCosmos();
   const local = isLocalEndpoint(endpoint);
   const agent = local ? new Agent({ rejectUnauthorized: false, keepAlive: true }) : undefined;
   const auth =

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The id of a stored conversation: chosen by the app (a UUID) or sent back by the caller to continue one. */
 export const conversationIdSchema = z

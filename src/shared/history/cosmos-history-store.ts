@@ -1,7 +1,7 @@
 // Longer than 200 lines because the queries, the ETag-conditional count and the idempotent append share
 // one closure over the container and its documents; apart, each would need the other two.
 import type { Container } from '@azure/cosmos';
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { CONTINUATION_REJECTED, cosmosCall, cosmosStatus } from '../cosmos/cosmos-containers';
 import { UpstreamError, ValidationError } from '../errors';

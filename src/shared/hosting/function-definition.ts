@@ -6,7 +6,7 @@ import type {
   StorageQueueHandler,
   TimerHandler,
 } from '@azure/functions';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 import type { Services } from '../composition/services';
 import type { AppConfig } from '../config/settings';
@@ -26,6 +26,8 @@ export interface HttpScope {
   readonly log: Logger;
   readonly services: Services;
   readonly context: InvocationContext;
+  /** Aborted when the client goes away before its answer (where the runtime says so; see client-signal.ts). */
+  readonly signal: AbortSignal;
   /** The routing facts of the request, which need no validation: its method, URL and Accept header. */
   readonly request: { readonly method: string; readonly url: string; readonly accept: string };
 }
@@ -43,11 +45,27 @@ export interface HttpInput<R extends RequestSchemas> {
 
 export type HttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 
-export interface HttpFunctionDefinition {
+/** What the host registers an HTTP function by: known from the function table, before its module loads. */
+export interface HttpTrigger<
+  Name extends string = string,
+  Route extends string = string,
+  Methods extends readonly HttpMethod[] = readonly HttpMethod[],
+> {
   readonly kind: 'http';
-  readonly name: string;
-  readonly route: string;
-  readonly methods: readonly HttpMethod[];
+  readonly name: Name;
+  /** The route template after the host's prefix (`api/`), e.g. `conversations/{id}`. */
+  readonly route: Route;
+  readonly methods: Methods;
+}
+
+/** The part of an HTTP trigger a function's module states (its row in the function table says the same). */
+export type HttpRow = Omit<HttpTrigger, 'kind'>;
+
+export interface HttpFunctionDefinition<
+  Name extends string = string,
+  Route extends string = string,
+  Methods extends readonly HttpMethod[] = readonly HttpMethod[],
+> extends HttpTrigger<Name, Route, Methods> {
   /** Served without a caller identity, whatever AUTH_MODE says. */
   readonly anonymous: boolean;
   /** Served only to callers with AUTH_ADMIN_ROLE. */
@@ -67,12 +85,19 @@ export interface QueueScope {
   readonly messageId: string;
 }
 
-export interface QueueFunctionDefinition {
+/** What the host registers a queue function by: known from the function table, before its module loads. */
+export interface QueueTrigger<Name extends string = string, Queue extends string = string> {
   readonly kind: 'queue';
-  readonly name: string;
-  readonly queueName: string;
+  readonly name: Name;
+  readonly queueName: Queue;
   /** App setting (prefix) naming the storage connection. */
   readonly connection: string;
+}
+
+export interface QueueFunctionDefinition<
+  Name extends string = string,
+  Queue extends string = string,
+> extends QueueTrigger<Name, Queue> {
   /** The handler to register, over the services it is given (the process's, or fakes in a test). */
   createHandler(services: Services): StorageQueueHandler;
 }
@@ -83,13 +108,38 @@ export interface TimerScope {
   readonly context: InvocationContext;
 }
 
-export interface TimerFunctionDefinition {
+/** The settings that hold a timer's NCRONTAB schedule (parsed and checked at cold start). */
+export type ScheduleSetting = 'RECOVERY_SCHEDULE';
+
+/** What the host registers a timer function by: its schedule is the value of a setting. */
+export interface TimerTrigger<
+  Name extends string = string,
+  Schedule extends ScheduleSetting = ScheduleSetting,
+> {
   readonly kind: 'timer';
-  readonly name: string;
-  /** The NCRONTAB schedule, from a setting (parsed and checked at cold start). */
-  schedule(config: AppConfig): string;
+  readonly name: Name;
+  readonly scheduleSetting: Schedule;
+}
+
+export interface TimerFunctionDefinition<
+  Name extends string = string,
+  Schedule extends ScheduleSetting = ScheduleSetting,
+> extends TimerTrigger<Name, Schedule> {
   /** The handler to register, over the services it is given (the process's, or fakes in a test). */
   createHandler(services: Services): TimerHandler;
 }
 
 export type FunctionDefinition = HttpFunctionDefinition | QueueFunctionDefinition | TimerFunctionDefinition;
+
+/** What the host registers a function by. */
+export type FunctionTrigger = HttpTrigger | QueueTrigger | TimerTrigger;
+
+/**
+ * One row of the function table: the trigger the host registers at cold start, and the function's
+ * module, loaded (with its contract, its schemas and the code it calls) on the function's first
+ * invocation.
+ */
+export type FunctionEntry =
+  | (HttpTrigger & { load(): Promise<HttpFunctionDefinition> })
+  | (QueueTrigger & { load(): Promise<QueueFunctionDefinition> })
+  | (TimerTrigger & { load(): Promise<TimerFunctionDefinition> });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
-import { z } from 'zod';
+import * as z from 'zod';
 
 const hostJson = z.object({
   extensions: z

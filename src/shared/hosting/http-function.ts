@@ -1,3 +1,5 @@
+// Longer than 200 lines because it is the one wrapper of every HTTP trigger: parsing, caller, quota,
+// disconnect and error mapping, in the order each request meets them.
 import type { HttpMethod, HttpResponseInit } from '@azure/functions';
 
 import type { AppConfig } from '../config/settings';
@@ -9,7 +11,14 @@ import type { RequestSchemas, RouteContract } from '../http/route-contract';
 import { type Caller, requireAdmin } from '../identity/caller';
 import type { WindowQuotaName } from '../quota/quotas';
 import { runWithCorrelation } from '../telemetry/correlation';
-import type { HttpFunctionDefinition, HttpHandler, HttpInput, HttpScope } from './function-definition';
+import { clientSignalOf } from './client-signal';
+import type {
+  HttpFunctionDefinition,
+  HttpHandler,
+  HttpInput,
+  HttpRow,
+  HttpScope,
+} from './function-definition';
 
 const ANONYMOUS: Caller = { userId: 'anonymous', roles: [] };
 const EXPOSED_HEADERS = 'X-Request-ID, Retry-After, Location, X-Conversation-Id';
@@ -56,13 +65,14 @@ interface NoRequest {
  *   }),
  * });
  */
-export function defineHttpFunction<const R extends RequestSchemas = NoRequest>(
-  spec: HttpFunctionSpec<R>,
-): HttpFunctionDefinition {
+export function defineHttpFunction<
+  const R extends RequestSchemas = NoRequest,
+  const T extends HttpRow = HttpRow,
+>(spec: HttpFunctionSpec<R> & T): HttpFunctionDefinition<T['name'], T['route'], T['methods']> {
   const {
     name,
     route,
-    methods,
+    methods: _methods, // the definition states spec.methods, with its literal type
     anonymous = false,
     admin = false,
     quota,
@@ -70,15 +80,15 @@ export function defineHttpFunction<const R extends RequestSchemas = NoRequest>(
     request,
     handle,
     ...documented
-  } = spec;
+  }: HttpFunctionSpec<R> = spec;
   const schemas: RequestSchemas = request ?? {};
   const toResponse = spec.errorFormat?.toResponse ?? toErrorResponse;
   const access = anonymous ? 'anonymous' : admin ? 'admin' : 'caller';
   return {
     kind: 'http',
-    name,
-    route,
-    methods,
+    name: spec.name,
+    route: spec.route,
+    methods: spec.methods,
     anonymous,
     admin,
     contract: { ...documented, request: schemas },
@@ -100,9 +110,9 @@ export function defineHttpFunction<const R extends RequestSchemas = NoRequest>(
 }
 
 /** The catch-all: served like any route, but not part of the API and so not documented. */
-export function defineCatchAllFunction<const R extends RequestSchemas>(
-  spec: Pick<HttpFunctionSpec<R>, 'name' | 'route' | 'methods' | 'handle'> & { readonly request: R },
-): HttpFunctionDefinition {
+export function defineCatchAllFunction<const R extends RequestSchemas, const T extends HttpRow>(
+  spec: Pick<HttpFunctionSpec<R>, 'handle'> & T & { readonly request: R },
+): HttpFunctionDefinition<T['name'], T['route'], T['methods']> {
   return {
     kind: 'http',
     name: spec.name,
@@ -147,6 +157,7 @@ function wrap<R extends RequestSchemas>(
     const started = performance.now();
     const correlationId = correlationIdFrom(request.headers.get(CORRELATION_HEADER));
     const log = services.logger(context).child({ correlationId, functionName: name });
+    const signal = clientSignalOf(request);
     let response: HttpResponseInit;
     try {
       // Every span started while handling carries the correlation id and joins the host's trace.
@@ -168,13 +179,17 @@ function wrap<R extends RequestSchemas>(
             url: request.url,
             accept: request.headers.get('accept') ?? '',
           };
-          return handle(input, { caller, admin, correlationId, log, services, context, request: facts });
+          const scope = { caller, admin, correlationId, log, services, context, signal, request: facts };
+          return handle(input, scope);
         },
         { traceParent: context.traceContext?.traceParent },
       );
     } catch (thrown) {
-      response = toResponse(thrown, correlationId);
-      if (response.status === 500) log.error('unhandled error', { error: ensureError(thrown) });
+      // A client gone is no fault: its work stopped, and the answer (499, as proxies log it) goes to nobody.
+      response = signal.aborted ? { status: 499 } : toResponse(thrown, correlationId);
+      const stoppedBy = ensureError(thrown).message; // the abort, as whatever was running saw it
+      if (signal.aborted) log.info('client disconnected; its work was stopped', { route, stoppedBy });
+      else if (response.status === 500) log.error('unhandled error', { error: ensureError(thrown) });
     }
     const headers = new Headers(response.headers);
     headers.set('X-Request-ID', correlationId);

@@ -7,6 +7,7 @@ import { POISONED_FIELD } from '../recovery/poison-queues';
 import { isPoisonQueue, poisonQueueOf } from '../storage-names';
 import { runWithCorrelation } from '../telemetry/correlation';
 import type { QueueFunctionDefinition, QueueScope } from './function-definition';
+import { DEFAULT_CONNECTION } from './function-table';
 import { hostQueueSettings } from './host-settings';
 import { putBack, readRedelivery } from './redelivery';
 
@@ -29,20 +30,20 @@ import { putBack, readRedelivery } from './redelivery';
  *   handle: async (message, { services }) => { await services.history.appendTurn(parseTurn(message)); },
  * });
  */
-export function defineQueueFunction(spec: {
-  name: string;
-  queueName: string;
+export function defineQueueFunction<const Name extends string, const Queue extends string>(spec: {
+  name: Name;
+  queueName: Queue;
   /** What a message is, for the log lines ("batch job", "turn record"). */
   messageName: string;
   connection?: string;
   handle: (message: unknown, scope: QueueScope) => Promise<void>;
-}): QueueFunctionDefinition {
+}): QueueFunctionDefinition<Name, Queue> {
   const poisonQueue = poisonQueueOf(spec.queueName);
   return {
     kind: 'queue',
     name: spec.name,
     queueName: spec.queueName,
-    connection: spec.connection ?? 'AzureWebJobsStorage',
+    connection: spec.connection ?? DEFAULT_CONNECTION,
     createHandler: (services): StorageQueueHandler => {
       const redact = createRedactor(services.config);
       return async (message, context) => {

@@ -1,9 +1,8 @@
 import type { Timer, TimerHandler } from '@azure/functions';
 
-import type { AppConfig } from '../config/settings';
 import { ensureError } from '../errors';
 import { runWithCorrelation } from '../telemetry/correlation';
-import type { TimerFunctionDefinition, TimerScope } from './function-definition';
+import type { ScheduleSetting, TimerFunctionDefinition, TimerScope } from './function-definition';
 
 /**
  * Defines a timer trigger whose NCRONTAB schedule comes from a setting. The host runs it on one instance
@@ -12,19 +11,20 @@ import type { TimerFunctionDefinition, TimerScope } from './function-definition'
  *
  * @example
  * export const recoveryTimer = defineTimerFunction({
- *   name: 'recovery', schedule: (config) => config.RECOVERY_SCHEDULE,
+ *   name: 'recovery', scheduleSetting: 'RECOVERY_SCHEDULE',
  *   handle: async ({ isPastDue }, { services, log }) => { await services.recovery.run(log); },
  * });
  */
-export function defineTimerFunction(spec: {
-  name: string;
-  schedule: (config: AppConfig) => string;
+export function defineTimerFunction<const Name extends string, const Schedule extends ScheduleSetting>(spec: {
+  name: Name;
+  /** The setting that holds the NCRONTAB schedule. */
+  scheduleSetting: Schedule;
   handle: (timer: Timer, scope: TimerScope) => Promise<void>;
-}): TimerFunctionDefinition {
+}): TimerFunctionDefinition<Name, Schedule> {
   return {
     kind: 'timer',
     name: spec.name,
-    schedule: spec.schedule,
+    scheduleSetting: spec.scheduleSetting,
     createHandler:
       (services): TimerHandler =>
       async (timer, context) => {

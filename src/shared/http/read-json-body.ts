@@ -1,5 +1,5 @@
 import type { HttpRequest } from '@azure/functions';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 import { PayloadTooLargeError, toErrorDetails, UnsupportedMediaTypeError, ValidationError } from '../errors';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';

@@ -1,5 +1,5 @@
 import type { HttpRequest } from '@azure/functions';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 import type { AppConfig } from '../config/settings';
 import { NotFoundError, toErrorDetails, ValidationError } from '../errors';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 import type { AppConfig } from '../config/settings';
 import type { ApiResponse } from './api-contract/responses';

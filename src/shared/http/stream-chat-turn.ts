@@ -14,16 +14,19 @@ export type StreamEncoder = (
 
 /**
  * Streams one chat turn in a wire format. The first model call is awaited before anything is sent, so
- * failing early is an ordinary JSON error; a client that goes away aborts the model request and the loop.
+ * failing early is an ordinary JSON error; a client that goes away (before the first event: the context's
+ * signal; after it: the host cancelling the stream) aborts the model request and the loop.
  */
 export async function streamChatTurn(
   chat: ChatService,
   request: TurnRequest,
-  context: Omit<TurnContext, 'signal'>,
+  context: TurnContext,
   format: { encode: StreamEncoder; contentType: string; headers?: Readonly<Record<string, string>> },
 ): Promise<HttpResponseInit> {
   const abort = new AbortController();
-  const turn = await chat.stream(request, { ...context, signal: abort.signal });
+  const signal =
+    context.signal === undefined ? abort.signal : AbortSignal.any([context.signal, abort.signal]);
+  const turn = await chat.stream(request, { ...context, signal });
   const events = await primed(turn.events);
   return streamedResponse(format.encode(turn.conversationId, events, context.log), {
     contentType: format.contentType,

@@ -10,12 +10,12 @@ import { loadIdentity } from '../lazy-modules';
 export function lazyCredential(config: Pick<AppConfig, 'AZURE_CLIENT_ID'>): () => Promise<TokenCredential> {
   let credential: Promise<TokenCredential> | undefined;
   return () =>
-    (credential ??= Promise.resolve().then(() => {
-      const { DefaultAzureCredential } = loadIdentity();
-      return new DefaultAzureCredential(
-        config.AZURE_CLIENT_ID === undefined ? {} : { managedIdentityClientId: config.AZURE_CLIENT_ID },
-      );
-    }));
+    (credential ??= loadIdentity().then(
+      ({ DefaultAzureCredential }) =>
+        new DefaultAzureCredential(
+          config.AZURE_CLIENT_ID === undefined ? {} : { managedIdentityClientId: config.AZURE_CLIENT_ID },
+        ),
+    ));
 }
 
 /**
@@ -29,7 +29,9 @@ export function bearerTokenProvider(
   return async (scope) => {
     let provider = providers.get(scope);
     if (provider === undefined) {
-      provider = credential().then((resolved) => loadIdentity().getBearerTokenProvider(resolved, scope));
+      provider = Promise.all([credential(), loadIdentity()]).then(([resolved, identity]) =>
+        identity.getBearerTokenProvider(resolved, scope),
+      );
       providers.set(scope, provider);
     }
     return (await provider)();

@@ -1,5 +1,5 @@
 import type { HttpRequest } from '@azure/functions';
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { ForbiddenError } from '../errors';
 

@@ -43,9 +43,9 @@ const invalid = (message: string, code: string) =>
  */
 export function jwtCaller(options: JwtOptions): CallerResolver {
   let verify: ((token: string) => Promise<unknown>) | undefined;
-  const getVerifier = () => {
+  const getVerifier = async () => {
     if (verify !== undefined) return verify;
-    const jose = loadJose();
+    const jose = await loadJose();
     const keys = jose.createRemoteJWKSet(new URL(options.jwksUri));
     verify = async (token) =>
       (
@@ -69,7 +69,7 @@ export function jwtCaller(options: JwtOptions): CallerResolver {
     }
     let payload: unknown;
     try {
-      payload = await getVerifier()(match[1]);
+      payload = await (await getVerifier())(match[1]);
     } catch (error) {
       throw refusalOf(error);
     }

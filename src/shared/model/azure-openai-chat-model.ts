@@ -17,7 +17,7 @@ export interface AzureOpenAIOptions {
   readonly deployment: string;
   readonly retry: RetryPolicy;
   /** The process's client (`lazyOpenAIClient`): the v1 API or the classic path. */
-  readonly client: () => OpenAI;
+  readonly client: () => Promise<OpenAI>;
   /** What each deployment takes; shared by every model of the process, so one lesson serves all. */
   readonly capabilities: CapabilityStore;
   /** Sent to reasoning deployments when a request names no effort (AZURE_OPENAI_REASONING_EFFORT). */
@@ -88,7 +88,7 @@ export function createAzureOpenAIChatModel(
     async ping(signal) {
       try {
         await withModelErrors(options.deployment, async () => {
-          await options.client().models.list({ signal });
+          await (await options.client()).models.list({ signal });
         });
       } catch (error) {
         // Listing models names no deployment: a 404 here means the endpoint or api-version is wrong.
@@ -109,8 +109,8 @@ export function createAzureOpenAIChatModel(
         const { reply, prepared } = await adapting(deployment, request, ({ body }) =>
           withRetries(
             () =>
-              guarded(deployment, () =>
-                options.client().chat.completions.create(body, signal ? { signal } : {}),
+              guarded(deployment, async () =>
+                (await options.client()).chat.completions.create(body, signal ? { signal } : {}),
               ),
             options.retry,
             classifyModelError,
@@ -130,13 +130,11 @@ export function createAzureOpenAIChatModel(
         adapting(deployment, request, ({ body }) =>
           withRetries(
             () =>
-              guarded(deployment, () =>
-                options
-                  .client()
-                  .chat.completions.create(
-                    { ...body, stream: true, stream_options: { include_usage: true } },
-                    signal ? { signal } : {},
-                  ),
+              guarded(deployment, async () =>
+                (await options.client()).chat.completions.create(
+                  { ...body, stream: true, stream_options: { include_usage: true } },
+                  signal ? { signal } : {},
+                ),
               ),
             options.retry,
             classifyModelError,

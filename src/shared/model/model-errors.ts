@@ -1,5 +1,5 @@
 import { AppError, UpstreamError } from '../errors';
-import { loadOpenAI } from '../lazy-modules';
+import { loadedOpenAI } from '../lazy-modules';
 import type { CallVerdict } from './circuit-breaker';
 import { RetryBudgetExceededError, type RetryVerdict } from './retry-policy';
 
@@ -15,7 +15,8 @@ interface ApiErrorFields {
 
 /** The fields of an `openai` APIError this app relies on, read defensively; undefined for other errors. */
 function apiErrorFields(error: unknown): ApiErrorFields | undefined {
-  if (!(error instanceof loadOpenAI().APIError)) return undefined;
+  const openai = loadedOpenAI();
+  if (openai === undefined || !(error instanceof openai.APIError)) return undefined;
   const fields: { status?: unknown; code?: unknown; headers?: unknown; error?: unknown } = error;
   const body: unknown = fields.error;
   const message =
@@ -32,11 +33,12 @@ function apiErrorFields(error: unknown): ApiErrorFields | undefined {
 
 /** Which model failures are worth another attempt, and after how long the upstream asked us to wait. */
 export function classifyModelError(error: unknown): RetryVerdict {
-  const { APIUserAbortError, APIConnectionError, APIConnectionTimeoutError } = loadOpenAI();
-  if (error instanceof APIUserAbortError) return { retry: false };
+  const openai = loadedOpenAI();
+  if (openai === undefined) return { retry: false }; // not an openai error: the client that throws those loads it
+  if (error instanceof openai.APIUserAbortError) return { retry: false };
   // A timeout already used a whole AZURE_OPENAI_TIMEOUT_MS: retrying it would multiply the caller's wait.
-  if (error instanceof APIConnectionTimeoutError) return { retry: false };
-  if (error instanceof APIConnectionError) return { retry: true };
+  if (error instanceof openai.APIConnectionTimeoutError) return { retry: false };
+  if (error instanceof openai.APIConnectionError) return { retry: true };
   const fields = apiErrorFields(error);
   if (fields?.status === undefined) return { retry: false };
   const shouldRetry = fields.headers?.get('x-should-retry');
@@ -51,9 +53,11 @@ export function classifyModelError(error: unknown): RetryVerdict {
  * counts as the deployment being down; any other answer (a 429, a 400) proves it is up; an abort says nothing.
  */
 export function circuitVerdict(error: unknown): CallVerdict {
-  const { APIUserAbortError, APIConnectionError } = loadOpenAI();
-  if (error instanceof APIUserAbortError) return 'neutral';
-  if (error instanceof APIConnectionError) return 'failure';
+  const openai = loadedOpenAI();
+  // Not an openai error: the client that throws those loads it.
+  if (openai === undefined) return 'neutral';
+  if (error instanceof openai.APIUserAbortError) return 'neutral';
+  if (error instanceof openai.APIConnectionError) return 'failure';
   const status = apiErrorFields(error)?.status;
   if (status === undefined) return 'neutral';
   return status >= 500 ? 'failure' : 'success';
@@ -95,16 +99,16 @@ export function toModelAppError(error: unknown, deployment: string): unknown {
       retryAfterSeconds,
     );
   }
-  const { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } = loadOpenAI();
-  if (error instanceof APIUserAbortError) return error;
-  if (error instanceof APIConnectionTimeoutError) {
+  const openai = loadedOpenAI();
+  if (openai !== undefined && error instanceof openai.APIUserAbortError) return error;
+  if (openai !== undefined && error instanceof openai.APIConnectionTimeoutError) {
     return new UpstreamError(
       504,
       'model_timeout',
       'Azure OpenAI did not answer in time (AZURE_OPENAI_TIMEOUT_MS)',
     );
   }
-  if (error instanceof APIConnectionError) {
+  if (openai !== undefined && error instanceof openai.APIConnectionError) {
     return new UpstreamError(
       503,
       'model_unreachable',

@@ -1,5 +1,6 @@
 import type { OpenAI } from 'openai';
 
+import { once } from '../lazy';
 import { loadOpenAI } from '../lazy-modules';
 
 export interface OpenAIClientOptions {
@@ -38,13 +39,12 @@ export function describeEndpointStyle(style: EndpointStyle): string {
  * with its own policy. A key goes in the `api-key` header on both; without one, the token provider's
  * Microsoft Entra token goes as `Authorization: Bearer`, refreshed before each request.
  */
-export function lazyOpenAIClient(options: OpenAIClientOptions): () => OpenAI {
-  let client: OpenAI | undefined;
-  return () => (client ??= createClient(options));
+export function lazyOpenAIClient(options: OpenAIClientOptions): () => Promise<OpenAI> {
+  return once(() => createClient(options));
 }
 
-function createClient(options: OpenAIClientOptions): OpenAI {
-  const { OpenAI: V1Client, AzureOpenAI } = loadOpenAI();
+async function createClient(options: OpenAIClientOptions): Promise<OpenAI> {
+  const { OpenAI: V1Client, AzureOpenAI } = await loadOpenAI();
   const style = endpointStyle(options.endpoint, options.apiVersion);
   const common = { timeout: options.timeoutMs, maxRetries: 0 };
   if (style.style === 'classic') {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { UpstreamError } from '../errors';
 import { emptyUsage, type FinishReason, type ToolCall, type Usage } from './chat-model';

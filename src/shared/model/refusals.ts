@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
-import { loadOpenAI } from '../lazy-modules';
+import { loadedOpenAI } from '../lazy-modules';
 import type { Capabilities, Feature } from './model-capabilities';
 
 /** A 400 in which Azure refused one parameter or value of the request. */
@@ -31,7 +31,8 @@ const errorBody = z.object({
 
 /** The refused parameter of a 400, named in `param` or in "Unrecognized request argument supplied: x". */
 export function readRefusal(error: unknown): Refusal | undefined {
-  if (!(error instanceof loadOpenAI().APIError) || error.status !== 400) return undefined;
+  const openai = loadedOpenAI();
+  if (openai === undefined || !(error instanceof openai.APIError) || error.status !== 400) return undefined;
   const body = errorBody.safeParse(error.error);
   if (!body.success) return undefined;
   const { message, param, code } = body.data;

@@ -17,7 +17,7 @@ export async function createQueueServiceClient(
   config: StorageSettings,
   credential: () => Promise<TokenCredential>,
 ): Promise<QueueServiceClient> {
-  const { QueueServiceClient: Client } = loadStorageQueue();
+  const { QueueServiceClient: Client } = await loadStorageQueue();
   const connection = config.AzureWebJobsStorage;
   if (connection !== undefined) return Client.fromConnectionString(connection);
   const uri =

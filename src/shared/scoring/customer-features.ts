@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // The features of the public "airline passenger satisfaction" survey data set, which the AutoML
 // classifier behind AML_SCORING_URI was trained on. Only five are required so that a question like

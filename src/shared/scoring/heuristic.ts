@@ -6,10 +6,9 @@ import {
 } from './customer-features';
 import type { SatisfactionLabel } from './customer-scorer';
 
-// The seed's fallback, generalised. Its version added up to +0.2 for an on-time flight (so a neutral
-// passenger came out "Satisfied"), used labels the data set does not have, and scored only two ratings.
-// Here every rating counts, weighted roughly by how strongly it separates the classes in the data set,
-// an on-time flight is neutral, and a neutral passenger lands on "neutral or dissatisfied".
+// The fallback when no endpoint is configured. Every rating counts, weighted roughly by how strongly it
+// separates the classes in the data set; an on-time flight is neutral (it adds nothing), and a neutral
+// passenger lands on "neutral or dissatisfied", a label the data set has.
 
 const RATING_WEIGHTS = [
   ['seatComfort', 0.08],

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { type SatisfactionLabel, satisfactionLabels, type ScoringPrediction } from './customer-scorer';
 

@@ -1,5 +1,5 @@
-// Turns what went wrong into a sentence a user can act on. The seed's most costly mistakes (an Azure
-// OpenAI URL in AML_SCORING_URI, a flat JSON body answered with 424) are named here explicitly.
+// Turns what went wrong into a sentence a user can act on. The two most costly misconfigurations (an
+// Azure OpenAI URL in AML_SCORING_URI, a flat JSON body answered with 424) are named here explicitly.
 
 const CONSUME_TAB =
   "the endpoint's REST URL from the Consume tab, https://<endpoint>.<region>.inference.ml.azure.com/score";

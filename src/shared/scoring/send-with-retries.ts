@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 
-import { z } from 'zod';
+import * as z from 'zod';
 
 import type { Logger } from '../logging/logger';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { defineTool, type Tool } from '../chat/tool';
 import { UpstreamError } from '../errors';

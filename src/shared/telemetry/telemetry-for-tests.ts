@@ -16,12 +16,12 @@ const loadContextManager = (): typeof import('@opentelemetry/context-async-hooks
  *
  * @example
  * const exporter = new InMemorySpanExporter();
- * const telemetry = startTelemetryForTests(exporter);
+ * const telemetry = await startTelemetryForTests(exporter);
  * // ... exercise instrumented code, then exporter.getFinishedSpans()
  * await telemetry.shutdown();
  */
-export function startTelemetryForTests(exporter: SpanExporter): Telemetry {
-  const api = activateTelemetryApi();
+export async function startTelemetryForTests(exporter: SpanExporter): Promise<Telemetry> {
+  const api = await activateTelemetryApi();
   const { BasicTracerProvider, SimpleSpanProcessor } = loadTraceSdk();
   const { AsyncLocalStorageContextManager } = loadContextManager();
   // Replaces whatever an earlier test registered.

@@ -10,9 +10,9 @@ export type AzureMonitorDistro = Pick<
   'useAzureMonitor' | 'shutdownAzureMonitor'
 >;
 
-// The distro is ~2,200 files and takes about a second to load: only a process that exports pays.
-// eslint-disable-next-line @typescript-eslint/no-require-imports, @typescript-eslint/no-unsafe-return -- lazy load, see lazy-modules.ts
-const loadAzureMonitor = (): AzureMonitorDistro => require('@azure/monitor-opentelemetry');
+// The distro takes most of a second to load: only a process that exports pays, on first invocation.
+const loadAzureMonitor = (): Promise<AzureMonitorDistro> =>
+  import('./azure-monitor.js').then((module) => module.azureMonitor);
 
 export type TelemetryConfig = Pick<
   AppConfig,
@@ -38,7 +38,7 @@ export interface Telemetry {
 
 export interface TelemetryOptions {
   /** The Azure Monitor distro (default: @azure/monitor-opentelemetry, loaded on demand). */
-  readonly azureMonitor?: () => AzureMonitorDistro;
+  readonly azureMonitor?: () => AzureMonitorDistro | Promise<AzureMonitorDistro>;
 }
 
 const off: Telemetry = {
@@ -48,32 +48,45 @@ const off: Telemetry = {
   shutdown: () => Promise.resolve(),
 };
 
-let running: Telemetry | undefined;
+let running: Promise<Telemetry> | undefined;
 
 /**
  * Starts exporting traces, metrics and logs to Application Insights when
- * APPLICATIONINSIGHTS_CONNECTION_STRING is set; otherwise does nothing and loads nothing. Call it
- * once at cold start, before the first invocation; later calls return the running telemetry.
+ * APPLICATIONINSIGHTS_CONNECTION_STRING is set; otherwise does nothing and loads nothing. The composition
+ * root calls it once, before it builds any adapter (on the first invocation: registration never waits for
+ * the distro); later calls return the running telemetry.
  *
  * Authentication follows APPLICATIONINSIGHTS_AUTHENTICATION_STRING, the setting the Functions host
  * reads for its own telemetry: `Authorization=AAD` sends Microsoft Entra tokens from `credential`
  * (resolved on the first export), anything else sends the connection string's key alone.
  *
  * @example
- * const telemetry = startTelemetry(config, lazyCredential(config));
+ * const telemetry = await startTelemetry(config, lazyCredential(config));
  * for (const warning of telemetry.warnings) log.warn(warning);
  */
 export function startTelemetry(
   config: TelemetryConfig,
   credential: () => Promise<TokenCredential>,
   options: TelemetryOptions = {},
-): Telemetry {
+): Promise<Telemetry> {
   if (running !== undefined) return running;
   const connectionString = config.APPLICATIONINSIGHTS_CONNECTION_STRING;
-  if (connectionString === undefined || connectionString === '') return off;
+  if (connectionString === undefined || connectionString === '') return Promise.resolve(off);
+  running = start(config, connectionString, credential, options).catch((error: unknown) => {
+    running = undefined;
+    throw error;
+  });
+  return running;
+}
 
+async function start(
+  config: TelemetryConfig,
+  connectionString: string,
+  credential: () => Promise<TokenCredential>,
+  options: TelemetryOptions,
+): Promise<Telemetry> {
   const authentication = parseAuthenticationString(config.APPLICATIONINSIGHTS_AUTHENTICATION_STRING);
-  const distro = (options.azureMonitor ?? loadAzureMonitor)();
+  const distro = await (options.azureMonitor ?? loadAzureMonitor)();
   distro.useAzureMonitor({
     azureMonitorExporterOptions: {
       connectionString,
@@ -92,8 +105,8 @@ export function startTelemetry(
     spanProcessors: [createCorrelationSpanProcessor()],
     logRecordProcessors: [createCorrelationLogRecordProcessor()],
   });
-  activateTelemetryApi();
-  const started: Telemetry = {
+  await activateTelemetryApi();
+  return {
     exporter: 'azure-monitor',
     authentication: authentication.entra ? 'entra' : 'instrumentation-key',
     warnings: authenticationWarnings(config, authentication),
@@ -103,8 +116,6 @@ export function startTelemetry(
       await distro.shutdownAzureMonitor().catch(() => undefined);
     },
   };
-  running = started;
-  return started;
 }
 
 export interface AuthenticationSetting {

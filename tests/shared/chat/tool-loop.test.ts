@@ -4,6 +4,7 @@ import { defineTool } from '../../../src/shared/chat/tool';
 import { type ChatEvent, runToolLoop } from '../../../src/shared/chat/tool-loop';
 import { createToolRegistry } from '../../../src/shared/chat/tool-registry';
 import { createLogger } from '../../../src/shared/logging/logger';
+import type { ChatModel } from '../../../src/shared/model/chat-model';
 import { ScriptedChatModel } from '../../support/scripted-chat-model';
 
 const log = createLogger({ level: 'error', format: 'text', redact: (text) => text, sink: () => undefined });
@@ -44,6 +45,7 @@ function loop(
     toolTimeoutMs?: number;
     streaming?: boolean;
     maxToolCallsPerRound?: number;
+    signal?: AbortSignal;
   } = {},
 ) {
   return runToolLoop({
@@ -55,6 +57,7 @@ function loop(
     toolTimeoutMs: options.toolTimeoutMs ?? 2000,
     streaming: options.streaming ?? false,
     log,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
 }
 
@@ -389,5 +392,59 @@ describe('the tokens a turn spends', () => {
     }
     expect(usages).toHaveLength(1);
     expect(usages[0]?.totalTokens).toBeGreaterThan(1_000);
+  });
+
+  it('when the caller of a JSON turn goes away while the model thinks, then the call is aborted and the prompt still counts', async () => {
+    const controller = new AbortController();
+    const usages: { promptTokens: number }[] = [];
+    const thinking: ChatModel = {
+      complete: (_request, signal) =>
+        new Promise((_resolve, reject) => {
+          signal?.addEventListener('abort', () => {
+            reject(signal.reason as Error);
+          });
+        }),
+      stream: () => {
+        throw new Error('not streamed');
+      },
+    };
+    const events = runToolLoop({
+      messages: [{ role: 'user', content: 'go' }],
+      model: thinking,
+      tools,
+      maxRounds: 5,
+      maxToolCallsPerRound: 8,
+      prompt: { tokens: 1_000, maxTokens: 10_000, count: () => 0 },
+      toolTimeoutMs: 2_000,
+      streaming: false,
+      log,
+      signal: controller.signal,
+      onUsage: (usage) => usages.push(usage),
+    });
+    setTimeout(() => {
+      controller.abort(new Error('client disconnected'));
+    }, 20);
+    await expect(collect(events)).rejects.toThrow('client disconnected');
+    expect(usages).toEqual([expect.objectContaining({ promptTokens: 1_000 })]);
+  });
+
+  it('when the caller goes away during a tool round, then no further model call is made', async () => {
+    const controller = new AbortController();
+    const model = new ScriptedChatModel(
+      { toolCalls: [{ id: 'c1', name: 'sleep', arguments: '{"ms":1000}' }] },
+      { content: 'never asked for' },
+    );
+    const events = loop(model, { signal: controller.signal });
+    const seen: ChatEvent[] = [];
+    await expect(
+      (async () => {
+        for await (const event of events) {
+          seen.push(event);
+          if (event.type === 'tool-call') controller.abort(new Error('client disconnected'));
+        }
+      })(),
+    ).rejects.toThrow('client disconnected');
+    expect(model.requests).toHaveLength(1);
+    expect(seen.some((event) => event.type === 'finish')).toBe(false);
   });
 });

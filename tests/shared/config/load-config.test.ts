@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { describeConfig } from '../../../src/shared/config/describe-config';
 import { loadConfig } from '../../../src/shared/config/load-config';
 import { parseModelFamilies } from '../../../src/shared/config/model-settings';
@@ -87,6 +91,22 @@ describe('loadConfig', () => {
     expect(() => loadConfig(sources({ env: { ...required, WEBSITE_SITE_NAME: 'func-app' } }))).toThrow(
       /AUTH_MODE/,
     );
+  });
+
+  it('when the system prompt file cannot be read, then start fails naming it, unless a prompt text is set', () => {
+    const missing = join(tmpdir(), 'no-such-folder', 'prompt.txt');
+    expect(() => loadConfig(sources({ env: { ...required, CHAT_SYSTEM_PROMPT_FILE: missing } }))).toThrow(
+      `CHAT_SYSTEM_PROMPT_FILE: cannot read ${missing}`,
+    );
+    const env = { ...required, CHAT_SYSTEM_PROMPT_FILE: missing, CHAT_SYSTEM_PROMPT: 'Be brief.' };
+    expect(loadConfig(sources({ env })).values.CHAT_SYSTEM_PROMPT).toBe('Be brief.');
+    const folder = mkdtempSync(join(tmpdir(), 'prompt-'));
+    writeFileSync(join(folder, 'prompt.txt'), 'Be kind.');
+    const readable = { ...required, CHAT_SYSTEM_PROMPT_FILE: join(folder, 'prompt.txt') };
+    expect(loadConfig(sources({ env: readable })).values.CHAT_SYSTEM_PROMPT_FILE).toBe(
+      join(folder, 'prompt.txt'),
+    );
+    rmSync(folder, { recursive: true, force: true });
   });
 
   it.each([[undefined], ['False'], ['false']])(

@@ -47,8 +47,8 @@ beforeEach(() => {
   seen.length = 0;
 });
 
-const ask = (client: ReturnType<ReturnType<typeof lazyOpenAIClient>>) =>
-  client.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'Hi' }] });
+const ask = async (client: ReturnType<ReturnType<typeof lazyOpenAIClient>>) =>
+  (await client).chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'Hi' }] });
 
 describe('the client the app talks to Azure OpenAI with', () => {
   it('when no api-version is set (v1) and no key, then it posts to /openai/v1/ with a fresh Entra token as Bearer and the deployment as model', async () => {

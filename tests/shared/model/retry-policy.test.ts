@@ -1,5 +1,6 @@
 import { APIConnectionError, APIConnectionTimeoutError } from 'openai';
 
+import { loadOpenAI } from '../../../src/shared/lazy-modules';
 import { classifyModelError } from '../../../src/shared/model/model-errors';
 import { RetryBudgetExceededError, withRetries } from '../../../src/shared/model/retry-policy';
 
@@ -73,6 +74,9 @@ describe('withRetries', () => {
 });
 
 describe('classifyModelError', () => {
+  // The app's openai client loads the package through loadOpenAI before any of its errors can exist.
+  beforeAll(() => loadOpenAI());
+
   it('when the model request timed out, then it is not retried (the caller already waited a whole timeout)', () => {
     expect(classifyModelError(new APIConnectionTimeoutError())).toEqual({ retry: false });
   });

@@ -16,7 +16,7 @@ function loadedTelemetryModules(): string[] {
 test('when no connection string is set, then startTelemetry and the decorators load no OpenTelemetry module', async () => {
   const credential = jest.fn<Promise<TokenCredential>, []>();
 
-  const telemetry = startTelemetry(
+  const telemetry = await startTelemetry(
     {
       APPLICATIONINSIGHTS_CONNECTION_STRING: undefined,
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=abc',

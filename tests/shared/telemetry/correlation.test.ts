@@ -24,9 +24,9 @@ const request = { messages: [{ role: 'user' as const, content: 'hi' }] };
 let exporter: InMemorySpanExporter;
 let telemetry: Telemetry;
 
-beforeEach(() => {
+beforeEach(async () => {
   exporter = new InMemorySpanExporter();
-  telemetry = startTelemetryForTests(exporter);
+  telemetry = await startTelemetryForTests(exporter);
 });
 
 afterEach(async () => {

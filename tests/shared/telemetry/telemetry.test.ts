@@ -53,7 +53,7 @@ describe('startTelemetry', () => {
     const { distro, started, stopped } = fakeDistro();
     const { getToken, resolve } = fakeCredential();
 
-    const telemetry = startTelemetry(
+    const telemetry = await startTelemetry(
       config({ APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `Authorization=AAD;ClientId=${IDENTITY}` }),
       resolve,
       { azureMonitor: () => distro },
@@ -81,7 +81,9 @@ describe('startTelemetry', () => {
   test('when no authentication string is set, then only the connection string is sent', async () => {
     const { distro, started } = fakeDistro();
 
-    const telemetry = startTelemetry(config({}), fakeCredential().resolve, { azureMonitor: () => distro });
+    const telemetry = await startTelemetry(config({}), fakeCredential().resolve, {
+      azureMonitor: () => distro,
+    });
 
     expect(telemetry.authentication).toBe('instrumentation-key');
     expect(started[0]?.azureMonitorExporterOptions?.credential).toBeUndefined();
@@ -92,9 +94,13 @@ describe('startTelemetry', () => {
   test('when running in Azure without AAD, then a warning says local authentication may be off', async () => {
     const { distro } = fakeDistro();
 
-    const telemetry = startTelemetry(config({ WEBSITE_SITE_NAME: 'func-chat' }), fakeCredential().resolve, {
-      azureMonitor: () => distro,
-    });
+    const telemetry = await startTelemetry(
+      config({ WEBSITE_SITE_NAME: 'func-chat' }),
+      fakeCredential().resolve,
+      {
+        azureMonitor: () => distro,
+      },
+    );
 
     expect(telemetry.warnings).toEqual([expect.stringContaining('local authentication disabled')]);
     await telemetry.shutdown();
@@ -103,7 +109,7 @@ describe('startTelemetry', () => {
   test('when the authentication string names another identity, then a warning names both client ids', async () => {
     const { distro } = fakeDistro();
 
-    const telemetry = startTelemetry(
+    const telemetry = await startTelemetry(
       config({ APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=other-id' }),
       fakeCredential().resolve,
       { azureMonitor: () => distro },
@@ -121,15 +127,15 @@ describe('startTelemetry', () => {
     const first = startTelemetry(config({}), resolve, { azureMonitor: () => distro });
     const second = startTelemetry(config({}), resolve, { azureMonitor: () => distro });
 
-    expect(second).toBe(first);
+    expect(await second).toBe(await first);
     expect(started).toHaveLength(1);
-    await first.shutdown();
+    await (await first).shutdown();
   });
 
-  test('when the connection string is empty, then telemetry is off and the distro is not loaded', () => {
+  test('when the connection string is empty, then telemetry is off and the distro is not loaded', async () => {
     const load = jest.fn(() => fakeDistro().distro);
 
-    const telemetry = startTelemetry(
+    const telemetry = await startTelemetry(
       config({ APPLICATIONINSIGHTS_CONNECTION_STRING: '' }),
       fakeCredential().resolve,
       {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { z } from 'zod';
 
-import { functionDefinitions } from '../../../src/functions';
+import { loadFunctionDefinitions } from '../../../src/functions';
 import { defaultConfig } from '../../../src/shared/config/load-config';
 import type { AppConfig } from '../../../src/shared/config/settings';
 import type { HttpFunctionDefinition } from '../../../src/shared/hosting/function-definition';
@@ -71,11 +71,11 @@ const ownedIds = (fixtures: AbuseFixtures): Readonly<Record<string, string>> => 
  * src/functions/index.ts: each route's declared contract says what it reads (path ids, paging, headers, a
  * body and its schema) and what it answers, so a new route is fuzzed without a line here.
  */
-export function hostileRequestsByFunction(
+export async function hostileRequestsByFunction(
   fixtures: AbuseFixtures,
-): Record<string, fc.Arbitrary<HostileRequest>> {
+): Promise<Record<string, fc.Arbitrary<HostileRequest>>> {
   return Object.fromEntries(
-    functionDefinitions
+    (await loadFunctionDefinitions())
       .filter((definition): definition is HttpFunctionDefinition => definition.kind === 'http')
       .map((definition) => [
         definition.name,

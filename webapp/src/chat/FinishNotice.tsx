@@ -2,7 +2,8 @@ import type { AnswerMetadata } from '../api-schemas';
 
 const NOTICES: Readonly<Record<string, string>> = {
   length: 'This answer was cut short: it reached the length limit.',
-  content_filter: 'This answer was filtered by the content filter.',
+  tool_limit: 'This answer stopped early: it reached the limit of tool rounds in one turn.',
+  prompt_limit: 'This answer stopped early: the tool results grew past the prompt limit.',
   tool_calls: 'This answer stopped at a tool call.',
 };
 

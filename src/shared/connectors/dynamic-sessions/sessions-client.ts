@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { ensureError, UpstreamError } from '../../errors';
 import type { Logger } from '../../logging/logger';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { batchItemSchema, jobIdSchema } from '../../batch/batch-messages';
 import type { BatchService, JobStatus } from '../../batch/batch-service';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { conversationIdSchema } from '../../history/conversation-id';
 import type { ChatResponseBody } from '../chat-response';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 import type { CompletionsAnswer } from '../../completions/completions-service';
 import { warningsSchema } from './chat-schemas';

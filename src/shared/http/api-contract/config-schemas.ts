@@ -1,9 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 import type { describeConfig } from '../../config/describe-config';
 import { isShown } from '../../config/setting';
 import { type SettingName, settings } from '../../config/settings';
 import { keysOf, recordOf } from '../../typed-object';
+import { toClassicSchema } from './classic-schema';
 import type { Assert, SameKeys } from './type-checks';
 
 const settingSourceSchema = z
@@ -18,7 +19,10 @@ const secretViewSchema = z.strictObject({ set: z.boolean(), source: settingSourc
 /** A plain setting's value is what its own schema in settings.ts produced, or null when unset. */
 function plainView(name: SettingName) {
   return z.strictObject({
-    value: settings[name].schema.nullable().nonoptional().meta({ description: settings[name].description }),
+    value: toClassicSchema(settings[name].schema)
+      .nullable()
+      .nonoptional()
+      .meta({ description: settings[name].description }),
     source: settingSourceSchema,
   });
 }

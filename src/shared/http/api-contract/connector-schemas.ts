@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 import type { ConnectorRunReport } from '../../connectors/run-report';
 import type { Assert, Covers, SameKeys } from './type-checks';

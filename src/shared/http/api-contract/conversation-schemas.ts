@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 import type { ConversationDetail, ConversationPage } from '../../history/conversation-service';
 import type { ConversationSummary, StoredMessage } from '../../history/history-store';

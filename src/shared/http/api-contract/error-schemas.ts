@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 import type { ErrorBody } from '../error-response';
 import type { Assert, Covers, SameKeys } from './type-checks';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 import type { CheckResult, HealthReport } from '../../health/health-service';
 import type { Assert, Covers, SameKeys } from './type-checks';

@@ -1,5 +1,5 @@
 import { OpenApiGeneratorV31, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { appInfo } from '../../app-info';
 import { defaultConfig } from '../../config/load-config';
@@ -85,7 +85,7 @@ const TAGS = [
  * catch-all has no contract, or its route and its path parameters disagree.
  *
  * @example
- * const document = buildOpenApiDocument(functionDefinitions);
+ * const document = buildOpenApiDocument(await loadFunctionDefinitions());
  * document.paths?.['/api/chat']?.post?.requestBody; // refers to the ChatRequest schema
  */
 export function buildOpenApiDocument(definitions: readonly DocumentedFunction[]): OpenApiDocument {

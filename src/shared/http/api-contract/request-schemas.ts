@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { batchJobRequestSchema } from '../../batch/batch-messages';
 import { chatRequestSchema } from '../../chat/chat-request';

@@ -1,5 +1,5 @@
 import type { ZodContentObject } from '@asteasolutions/zod-to-openapi';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 import { errorBodySchema } from './error-schemas';
 import { openAIErrorBodySchema } from './openai-response-schemas';
