@@ -45,6 +45,22 @@ function setUp() {
 const companies = (count: number, size = 20) =>
   Array.from({ length: count }, (_, index) => `Company ${index} `.padEnd(size, 'x'));
 
+/** One recovery sweep over the service's store, stuck after a minute, recording what it queues again. */
+const sweepWith = (
+  batch: ReturnType<typeof setUp>['batch'],
+  store: InMemoryBatchStore,
+  requeued: unknown[],
+  now: () => number,
+) =>
+  sweepBatchJobs({
+    store,
+    resumeFanOut: (open) => batch.resumeFanOut(open),
+    enqueueSlice: (slice) => Promise.resolve(void requeued.push(slice)),
+    stuckAfterMs: 60_000,
+    log: recordingLogger().log,
+    now,
+  });
+
 describe('batch service', () => {
   it('when the same Idempotency-Key is sent again, then the same job comes back and its items are queued once', async () => {
     const { batch, sent } = setUp();
@@ -225,15 +241,7 @@ describe('batch service', () => {
       completedAt: new Date().toISOString(),
     });
     const requeued: unknown[] = [];
-    const sweep = () =>
-      sweepBatchJobs({
-        store,
-        resumeFanOut: (open) => batch.resumeFanOut(open),
-        enqueueSlice: (slice) => Promise.resolve(void requeued.push(slice)),
-        stuckAfterMs: 60_000,
-        log: recordingLogger().log,
-        now: () => now,
-      });
+    const sweep = () => sweepWith(batch, store, requeued, () => now);
     await sweep(); // first look: progress recorded
     now += 30_000;
     expect((await sweep()).redriven).toBe(0);
@@ -270,15 +278,7 @@ describe('batch service', () => {
     let now = Date.now();
     await batch.submit(OWNER, { items: companies(2), schema: SCHEMA });
     const requeued: unknown[] = [];
-    const sweep = () =>
-      sweepBatchJobs({
-        store,
-        resumeFanOut: (open) => batch.resumeFanOut(open),
-        enqueueSlice: (slice) => Promise.resolve(void requeued.push(slice)),
-        stuckAfterMs: 60_000,
-        log: recordingLogger().log,
-        now: () => now,
-      });
+    const sweep = () => sweepWith(batch, store, requeued, () => now);
     await sweep();
     // An outage kept the recovery function from looking for ten minutes; the items' own messages may
     // still be waiting out their redelivery delay.
