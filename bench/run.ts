@@ -6,6 +6,7 @@ import Table from 'cli-table3';
 
 import { repoRoot } from '../dev/stack/isolated-stack';
 import { benchBatchThroughput } from './batch-throughput';
+import { benchChaos } from './chaos';
 import { benchColdStart } from './cold-start';
 import { benchCompletionsOverhead } from './completions-overhead';
 import { benchHistoryWriteCost } from './history-write-cost';
@@ -21,6 +22,7 @@ const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'streaming-first-chunk': benchStreamingFirstChunk,
   'history-write-cost': benchHistoryWriteCost,
   'batch-throughput': benchBatchThroughput,
+  chaos: benchChaos,
 };
 
 async function main(): Promise<void> {

@@ -11,6 +11,9 @@ const loaded = loadConfig();
 
 app.setup({ enableHttpStream: true });
 
-registerFunctions(app, functionTable, () =>
-  import('./shared/composition/services.js').then((module) => module.getServices(loaded)),
+registerFunctions(
+  app,
+  functionTable,
+  () => import('./shared/composition/services.js').then((module) => module.getServices(loaded)),
+  loaded.values,
 );

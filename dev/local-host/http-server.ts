@@ -24,8 +24,10 @@ export interface HttpHostOptions {
   readonly allowedOrigins: readonly string[];
   readonly log: (level: 'info' | 'warn' | 'error', line: string) => void;
   readonly invocationLog: (level: string, line: string) => void;
-  /** What this host actually serves (HTTP routes and running queue listeners), for GET /admin/functions. */
+  /** What this host actually serves (HTTP routes, queue and timer listeners), for GET /admin/functions. */
   readonly served: () => readonly ServedFunction[];
+  /** Runs a timer function now (POST /admin/functions/<name>); undefined when there is no such timer. */
+  readonly runNow?: (name: string) => Promise<void> | undefined;
   /** A built web app served at `/`, outside the route prefix and /admin (npm start's reference web app). */
   readonly webAppRoot?: string | undefined;
   /** The longest stretch the event loop was held, for GET (and DELETE, to reset) /admin/event-loop. */
@@ -34,10 +36,11 @@ export interface HttpHostOptions {
 
 export interface ServedFunction {
   readonly name: string;
-  readonly trigger: 'httpTrigger' | 'queueTrigger';
+  readonly trigger: 'httpTrigger' | 'queueTrigger' | 'timerTrigger';
   readonly route?: string;
   readonly methods?: readonly string[];
   readonly queueName?: string;
+  readonly schedule?: string;
 }
 
 /** The HTTP functions among the registrations, with the route template the host serves them on. */
@@ -107,6 +110,20 @@ export function createHttpHost(registrations: readonly Registration[], options: 
       // Like the host's admin API: what this host serves, so tests can compare it with what the app registered.
       outgoing.writeHead(200, { 'Content-Type': 'application/json' });
       outgoing.end(JSON.stringify(options.served()));
+      return;
+    }
+
+    const manual = /^\/admin\/functions\/([^/]+)$/.exec(url.pathname);
+    if (manual !== null && method === 'POST') {
+      // Like the host's admin API: run a non-HTTP function now (202); it runs on this host, in the background.
+      const started = options.runNow?.(decodeURIComponent(manual[1] ?? ''));
+      if (started === undefined) {
+        sendJson(outgoing, 404, 'not_found', 'No timer function of that name', randomUUID());
+        return;
+      }
+      started.catch(() => undefined);
+      outgoing.writeHead(202);
+      outgoing.end();
       return;
     }
 

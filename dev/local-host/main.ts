@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { loadConfig, parseSettings } from '../../src/shared/config/load-config';
@@ -15,6 +16,7 @@ import { readHostConfig } from './host-config';
 import { createHttpHost, type FunctionsLibrary, httpFunctionsOf, type ServedFunction } from './http-server';
 import { installFunctionsCore } from './install-core';
 import { type QueueListener, startQueueListener } from './queue-listener';
+import { startTimerListener, type TimerListener } from './timer-listener';
 
 /**
  * The local Functions host: loads the app from package.json `main` exactly as the Azure host does,
@@ -36,6 +38,14 @@ async function main(): Promise<void> {
     if (level === 'warning' || level === 'error') write(level, `[host] ${message}`);
   });
 
+  // As the Node.js worker does: an uncaught exception ends the process (the app may log it first).
+  process.on('uncaughtException', (error: unknown) => {
+    write(
+      'error',
+      `[host] worker uncaught exception: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    process.exit(1);
+  });
   installFunctionsCore();
   const packageJson = JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as { main: string };
   const entryPoint = join(appRoot, packageJson.main);
@@ -46,11 +56,13 @@ async function main(): Promise<void> {
   const { InvocationContext } = library;
 
   const served: ServedFunction[] = httpFunctionsOf(registrations, hostConfig.routePrefix);
+  const timers = new Map<string, TimerListener>();
   const webAppRoot = join(appRoot, WEB_APP_DIR);
   const server = createHttpHost(registrations, {
     library,
     webAppRoot: existsSync(join(webAppRoot, 'index.html')) ? webAppRoot : undefined,
     served: () => served,
+    runNow: (name) => timers.get(name)?.runNow(),
     eventLoop: startBusyProbe(),
     routePrefix: hostConfig.routePrefix,
     allowedOrigins: config.CORS_ALLOWED_ORIGINS,
@@ -103,6 +115,46 @@ async function main(): Promise<void> {
       served.push({ name: registration.name, trigger: 'queueTrigger', queueName: String(trigger.queueName) });
     }
   }
+  // Timer state (the singleton lock, the schedule status) is shared by every host on the same storage
+  // account, as the host keeps it in that account.
+  const stateDir = join(
+    tmpdir(),
+    'local-functions-host',
+    createHash('sha256')
+      .update(config.AzureWebJobsStorage ?? config.AzureWebJobsStorage__accountName ?? appRoot)
+      .digest('hex')
+      .slice(0, 16),
+  );
+  for (const registration of registrations) {
+    const trigger = Object.values(registration.bindings).find((binding) => binding.type === 'timerTrigger');
+    if (trigger === undefined) continue;
+    const schedule = String(trigger.schedule);
+    timers.set(
+      registration.name,
+      await startTimerListener({
+        name: registration.name,
+        schedule,
+        stateDir,
+        ...(typeof trigger.useMonitor === 'boolean' ? { useMonitor: trigger.useMonitor } : {}),
+        ...(typeof trigger.runOnStartup === 'boolean' ? { runOnStartup: trigger.runOnStartup } : {}),
+        log: (level, line) => write(level, `[host] ${line}`),
+        invoke: async (timer) => {
+          const context = new InvocationContext({
+            invocationId: randomUUID(),
+            functionName: registration.name,
+            options: {
+              trigger: { ...trigger, name: trigger.name ?? 'myTimer' },
+              extraInputs: [],
+              extraOutputs: [],
+            },
+            logHandler: (level, ...args) => write(level, args.map(String).join(' ')),
+          });
+          await registration.handler(timer, context);
+        },
+      }),
+    );
+    served.push({ name: registration.name, trigger: 'timerTrigger', schedule });
+  }
   for (const { name } of registrations.filter(
     (registration) => !served.some((item) => item.name === registration.name),
   )) {
@@ -114,7 +166,9 @@ async function main(): Promise<void> {
     const what =
       item.trigger === 'httpTrigger'
         ? `${(item.methods ?? []).join(',')} /${item.route ?? ''}`
-        : `queue ${item.queueName ?? ''}`;
+        : item.trigger === 'timerTrigger'
+          ? `timer ${item.schedule ?? ''}`
+          : `queue ${item.queueName ?? ''}`;
     write('info', `[host]   ${item.name}: ${what}`);
   }
 
@@ -125,7 +179,10 @@ async function main(): Promise<void> {
     write('info', `[host] ${signal}: stopping`);
     server.closeAllConnections();
     server.close();
-    void Promise.allSettled(listeners.map((listener) => listener.stop())).then(() => process.exit(0));
+    void Promise.allSettled([
+      ...listeners.map((listener) => listener.stop()),
+      ...[...timers.values()].map((timer) => timer.stop()),
+    ]).then(() => process.exit(0));
     setTimeout(() => process.exit(0), 5_000).unref();
   };
   process.on('SIGINT', () => {

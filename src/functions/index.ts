@@ -1,5 +1,11 @@
 import type { FunctionEntry } from '../shared/hosting/function-definition';
-import { ALL_METHODS, httpFunction, loadDefinitions, queueFunction } from '../shared/hosting/function-table';
+import {
+  ALL_METHODS,
+  httpFunction,
+  loadDefinitions,
+  queueFunction,
+  timerFunction,
+} from '../shared/hosting/function-table';
 import { poisonQueueOf, queueNames } from '../shared/storage-names';
 
 /**
@@ -68,6 +74,9 @@ export const functionTable: readonly FunctionEntry[] = [
   ),
   httpFunction({ name: 'connectors-execute', route: 'connectors/execute', methods: ['POST'] }, () =>
     import('./connectors-execute-post.js').then((module) => module.connectorsExecutePost),
+  ),
+  timerFunction({ name: 'recovery', scheduleSetting: 'RECOVERY_SCHEDULE' }, () =>
+    import('./recovery-timer.js').then((module) => module.recoveryTimer),
   ),
   httpFunction({ name: 'openapi', route: 'openapi.json', methods: ['GET'] }, () =>
     import('./openapi-get.js').then((module) =>

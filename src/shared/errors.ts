@@ -1,3 +1,5 @@
+// Longer than 200 lines because it is the one error tree: every class, and the rules read from it
+// (retryable, a dependency down), in one place.
 import type * as z from 'zod';
 
 /**
@@ -173,6 +175,17 @@ export class ConfigError extends Error {
  */
 export function isRetryable(error: unknown): boolean {
   return error instanceof AppError ? error.retryable : true;
+}
+
+/**
+ * Whether a failure means a dependency (Cosmos DB, the storage queues, the model) is down or busy right
+ * now, as opposed to something wrong with the work itself. The one place this is decided: the adapters
+ * turn outages into a 503 or 504 UpstreamError (a connection refused or reset, a timeout, 5xx, throttling,
+ * an open circuit), and the queue functions put such work back to wait for the dependency instead of
+ * spending its poison budget. A 502 (a credential or deployment the settings got wrong) is not an outage.
+ */
+export function isDependencyDown(error: unknown): boolean {
+  return error instanceof UpstreamError && (error.status === 503 || error.status === 504);
 }
 
 /** Normalises anything thrown into an Error, once. */

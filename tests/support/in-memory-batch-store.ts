@@ -1,4 +1,12 @@
-import type { BatchCounts, BatchJob, BatchStore, ItemResult } from '../../src/shared/batch/batch-store';
+import type { BatchSlice } from '../../src/shared/batch/batch-messages';
+import type {
+  BatchCounts,
+  BatchJob,
+  BatchStore,
+  FanOut,
+  ItemResult,
+  JobProgress,
+} from '../../src/shared/batch/batch-store';
 import type { Page } from '../../src/shared/history/history-store';
 
 /**
@@ -9,6 +17,8 @@ export class InMemoryBatchStore implements BatchStore {
   readonly jobs = new Map<string, BatchJob>();
   readonly #results = new Map<string, Map<number, ItemResult>>();
   readonly #attemptErrors = new Map<string, string>();
+  readonly #slices = new Map<string, BatchSlice[]>();
+  readonly #closed = new Set<string>();
 
   createJob(job: BatchJob): Promise<'created' | 'exists'> {
     if (this.jobs.has(job.jobId)) return Promise.resolve('exists');
@@ -20,10 +30,52 @@ export class InMemoryBatchStore implements BatchStore {
     return Promise.resolve(this.jobs.get(jobId));
   }
 
-  markFannedOut(jobId: string): Promise<void> {
+  saveSlices(jobId: string, requestHash: string, slices: readonly BatchSlice[]): Promise<void> {
+    const key = `${jobId}\n${requestHash}`;
+    if (!this.#slices.has(key)) this.#slices.set(key, structuredClone([...slices]));
+    return Promise.resolve();
+  }
+
+  getSlices(jobId: string, requestHash: string): Promise<BatchSlice[]> {
+    return Promise.resolve(structuredClone(this.#slices.get(`${jobId}\n${requestHash}`) ?? []));
+  }
+
+  claimFanOut(jobId: string, owner: string, leaseUntil: string): Promise<FanOut | undefined> {
+    const job = this.jobs.get(jobId);
+    if (job === undefined || job.fannedOut) return Promise.resolve(undefined);
+    const held = job.fanOut;
+    if (held !== undefined && held.owner !== owner && held.leaseUntil > new Date().toISOString())
+      return Promise.resolve(undefined);
+    const fanOut = { owner, leaseUntil, queuedSlices: held?.queuedSlices ?? 0 };
+    this.jobs.set(jobId, { ...job, fanOut });
+    return Promise.resolve(fanOut);
+  }
+
+  recordFanOut(jobId: string, fanOut: FanOut, done: boolean): Promise<void> {
+    return this.#update(jobId, (job) => ({ ...job, fanOut, fannedOut: job.fannedOut || done }));
+  }
+
+  openJobs(): Promise<BatchJob[]> {
+    return Promise.resolve([...this.jobs.values()].filter((job) => !this.#closed.has(job.jobId)));
+  }
+
+  recordProgress(jobId: string, progress: JobProgress): Promise<void> {
+    return this.#update(jobId, (job) => ({ ...job, progress }));
+  }
+
+  closeJob(jobId: string): Promise<void> {
+    this.#closed.add(jobId);
+    return Promise.resolve();
+  }
+
+  resultIndexes(jobId: string): Promise<Set<number>> {
+    return Promise.resolve(new Set(this.#resultsOf(jobId).keys()));
+  }
+
+  #update(jobId: string, change: (job: BatchJob) => BatchJob): Promise<void> {
     const job = this.jobs.get(jobId);
     if (job === undefined) return Promise.reject(new Error(`no job ${jobId}`));
-    this.jobs.set(jobId, { ...job, fannedOut: true });
+    this.jobs.set(jobId, change(job));
     return Promise.resolve();
   }
 

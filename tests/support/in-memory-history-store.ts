@@ -8,7 +8,8 @@ import type { StoredMessageInput, TurnRecord } from '../../src/shared/history/tu
 
 interface Conversation {
   summary: ConversationSummary;
-  messages: StoredMessage[];
+  /** Each message with its place (when its turn started, the turn, its index), kept in that order. */
+  messages: (StoredMessage & { position: string })[];
 }
 
 /**
@@ -26,7 +27,7 @@ export class InMemoryHistoryStore implements HistoryStore {
       summary: { id: conversationId, title: 'seeded', createdAt: now, updatedAt: now, messageCount: 0 },
       messages: [],
     });
-    this.#add(userId, conversationId, messages, now);
+    this.#add(userId, conversationId, messages, now, `seed-${conversationId}`, now);
   }
 
   getConversation(userId: string, conversationId: string): Promise<ConversationSummary | undefined> {
@@ -35,7 +36,7 @@ export class InMemoryHistoryStore implements HistoryStore {
 
   recentMessages(userId: string, conversationId: string, limit: number): Promise<StoredMessage[]> {
     const messages = this.#conversations.get(this.#key(userId, conversationId))?.messages ?? [];
-    return Promise.resolve(messages.slice(-limit));
+    return Promise.resolve(messages.slice(-limit).map(({ position: _position, ...message }) => message));
   }
 
   listConversations(userId: string, page: { size: number }): Promise<Page<ConversationSummary>> {
@@ -47,7 +48,9 @@ export class InMemoryHistoryStore implements HistoryStore {
 
   listMessages(userId: string, conversationId: string, page: { size: number }): Promise<Page<StoredMessage>> {
     const messages = this.#conversations.get(this.#key(userId, conversationId))?.messages ?? [];
-    return Promise.resolve({ items: messages.slice(0, page.size) });
+    return Promise.resolve({
+      items: messages.slice(0, page.size).map(({ position: _position, ...message }) => message),
+    });
   }
 
   appendTurn(turn: TurnRecord): Promise<{ written: number; requestCharge: number }> {
@@ -67,7 +70,14 @@ export class InMemoryHistoryStore implements HistoryStore {
         messages: [],
       });
     }
-    this.#add(turn.userId, turn.conversationId, turn.messages, turn.createdAt);
+    this.#add(
+      turn.userId,
+      turn.conversationId,
+      turn.messages,
+      turn.createdAt,
+      turn.turnId,
+      turn.startedAt ?? turn.createdAt,
+    );
     return Promise.resolve({ written: turn.messages.length, requestCharge: 1 });
   }
 
@@ -75,11 +85,22 @@ export class InMemoryHistoryStore implements HistoryStore {
     return Promise.resolve(this.#conversations.delete(this.#key(userId, conversationId)));
   }
 
-  #add(userId: string, conversationId: string, messages: readonly StoredMessageInput[], at: string): void {
+  #add(
+    userId: string,
+    conversationId: string,
+    messages: readonly StoredMessageInput[],
+    at: string,
+    turnId: string,
+    startedAt: string,
+  ): void {
     const conversation = this.#conversations.get(this.#key(userId, conversationId));
     if (conversation === undefined) return;
-    for (const message of messages)
-      conversation.messages.push({ ...message, seq: conversation.messages.length, createdAt: at });
+    messages.forEach((message, index) => {
+      const position = `${startedAt}|${turnId}|${String(index).padStart(4, '0')}`;
+      conversation.messages.push({ ...message, seq: 0, createdAt: at, position });
+    });
+    conversation.messages.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+    conversation.messages = conversation.messages.map((message, seq) => ({ ...message, seq }));
     conversation.summary = {
       ...conversation.summary,
       updatedAt: at,

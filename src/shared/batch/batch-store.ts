@@ -1,5 +1,5 @@
 import type { Page } from '../history/history-store';
-import type { BatchItem } from './batch-messages';
+import type { BatchItem, BatchSlice } from './batch-messages';
 
 /**
  * How a job's items are extracted, decided once when it is submitted: `strict` (structured outputs: the
@@ -23,6 +23,27 @@ export interface BatchJob {
   /** Every item is on the batch-items queue. */
   readonly fannedOut: boolean;
   readonly extraction: ExtractionMode;
+  /** How many batch-items messages the job's items make (each stored as a slice document first). */
+  readonly slices?: number | undefined;
+  /** Who is queueing the slices now, until when, and how many are on the queue so far. */
+  readonly fanOut?: FanOut | undefined;
+  /** What the recovery function last saw of the job's progress. */
+  readonly progress?: JobProgress | undefined;
+}
+
+export interface FanOut {
+  readonly owner: string;
+  readonly leaseUntil: string;
+  readonly queuedSlices: number;
+}
+
+export interface JobProgress {
+  /** Items with an outcome when last looked at, and when that number last changed. */
+  readonly done: number;
+  readonly since: string;
+  /** When the recovery function last looked. */
+  readonly checkedAt?: string | undefined;
+  readonly redrives: number;
 }
 
 export interface ItemResult {
@@ -41,9 +62,23 @@ export interface BatchCounts {
 
 /** Batch jobs and their results, one partition per job. A result's id is derived from its index. */
 export interface BatchStore {
+  /** A conditional create: of concurrent submissions with one id, exactly one gets 'created'. */
   createJob(job: BatchJob): Promise<'created' | 'exists'>;
   getJob(jobId: string): Promise<BatchJob | undefined>;
-  markFannedOut(jobId: string): Promise<void>;
+  /** The job's items as queue messages, stored before the job (idempotent: each slice is written once). */
+  saveSlices(jobId: string, requestHash: string, slices: readonly BatchSlice[]): Promise<void>;
+  getSlices(jobId: string, requestHash: string): Promise<BatchSlice[]>;
+  /** Takes over the fan-out of a job not yet fanned out whose lease has run out; undefined when another holds it. */
+  claimFanOut(jobId: string, owner: string, leaseUntil: string): Promise<FanOut | undefined>;
+  /** Records how many slices are queued (and renews the lease); `done` marks the job fanned out. */
+  recordFanOut(jobId: string, fanOut: FanOut, done: boolean): Promise<void>;
+  /** Jobs the recovery function has not yet seen finished, across partitions. */
+  openJobs(): Promise<BatchJob[]>;
+  recordProgress(jobId: string, progress: JobProgress): Promise<void>;
+  /** Every item has an outcome: the job leaves the recovery function's list. */
+  closeJob(jobId: string): Promise<void>;
+  /** The indexes of the items that have an outcome. */
+  resultIndexes(jobId: string): Promise<Set<number>>;
   hasResult(jobId: string, index: number): Promise<boolean>;
   /** Writes an item's outcome once; a second write of the same index changes nothing. */
   saveResult(jobId: string, result: ItemResult): Promise<'created' | 'exists'>;

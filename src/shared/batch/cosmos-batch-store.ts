@@ -1,9 +1,11 @@
-import type { Container } from '@azure/cosmos';
+// Longer than 200 lines because the job, its slices, its results and the recovery function's view of it are
+// documents of one partition, written with the same create, patch and query helpers.
+import type { Container, PatchRequestBody } from '@azure/cosmos';
 import * as z from 'zod';
 
 import { CONTINUATION_REJECTED, cosmosCall, cosmosStatus } from '../cosmos/cosmos-containers';
-import { batchItemSchema } from './batch-messages';
-import type { BatchStore, ItemResult } from './batch-store';
+import { batchItemSchema, batchSliceSchema } from './batch-messages';
+import type { BatchJob, BatchStore, ItemResult } from './batch-store';
 import { extractionModeOf } from './extraction-mode';
 
 const extractionSchema = z.union([
@@ -24,7 +26,20 @@ const jobDoc = z.object({
   fannedOut: z.boolean(),
   // Jobs stored before extraction modes existed are decided now, from their schema.
   extraction: extractionSchema.optional(),
+  slices: z.number().int().optional(),
+  fanOut: z.object({ owner: z.string(), leaseUntil: z.string(), queuedSlices: z.number().int() }).optional(),
+  progress: z
+    .object({
+      done: z.number().int(),
+      since: z.string(),
+      checkedAt: z.string().optional(),
+      redrives: z.number().int(),
+    })
+    .optional(),
+  _etag: z.string().optional(),
 });
+
+const sliceDoc = z.object({ slice: z.number().int(), message: batchSliceSchema });
 
 const resultDoc = z.object({
   index: z.number().int(),
@@ -35,7 +50,18 @@ const resultDoc = z.object({
 });
 
 const resultId = (index: number) => `result-${index}`;
+// A slice's id names the submission it came from: a different body under a reused key never overwrites it.
+const sliceId = (requestHash: string, slice: number) => `slice-${requestHash.slice(0, 16)}-${slice}`;
 const errorId = (index: number) => `attempt-error-${index}`;
+
+const WRITE_CONCURRENCY = 16;
+
+function toJob(resource: unknown): BatchJob | undefined {
+  const parsed = jobDoc.safeParse(resource);
+  if (!parsed.success) return undefined;
+  const { type: _type, _etag, extraction, ...job } = parsed.data;
+  return { ...job, extraction: extraction ?? extractionModeOf(job.schema) };
+}
 
 /** Batch jobs in the `batch` container (partition key /jobId); every query names its job. */
 export function createCosmosBatchStore(container: () => Promise<Container>): BatchStore {
@@ -47,6 +73,9 @@ export function createCosmosBatchStore(container: () => Promise<Container>): Bat
       if (cosmosStatus(error) === 409) return 'exists' as const;
       throw error;
     }
+  };
+  const patch = async (jobId: string, operations: PatchRequestBody) => {
+    await cosmosCall(async () => (await container()).item(jobId, jobId).patch(operations));
   };
   const read = async (id: string, jobId: string): Promise<unknown> => {
     const response = await cosmosCall(async () => (await container()).item(id, jobId).read(), [404]);
@@ -72,18 +101,120 @@ export function createCosmosBatchStore(container: () => Promise<Container>): Bat
   };
 
   return {
-    createJob: (job) => create({ id: job.jobId, type: 'job', ...job }),
+    createJob: (job) => create({ id: job.jobId, type: 'job', open: true, ...job }),
 
     async getJob(jobId) {
-      const parsed = jobDoc.safeParse(await read(jobId, jobId));
-      if (!parsed.success) return undefined;
-      const { type: _type, extraction, ...job } = parsed.data;
-      return { ...job, extraction: extraction ?? extractionModeOf(job.schema) };
+      return toJob(await read(jobId, jobId));
     },
 
-    async markFannedOut(jobId) {
-      await cosmosCall(async () =>
-        (await container()).item(jobId, jobId).patch([{ op: 'set', path: '/fannedOut', value: true }]),
+    async saveSlices(jobId, requestHash, slices) {
+      for (let start = 0; start < slices.length; start += WRITE_CONCURRENCY) {
+        await Promise.all(
+          slices.slice(start, start + WRITE_CONCURRENCY).map((message, offset) =>
+            create({
+              id: sliceId(requestHash, start + offset),
+              type: 'slice',
+              jobId,
+              slice: start + offset,
+              message,
+            }),
+          ),
+        );
+      }
+    },
+
+    async getSlices(jobId, requestHash) {
+      const response = await cosmosCall(async () =>
+        (await container()).items
+          .query(
+            {
+              query:
+                "SELECT c.slice, c.message FROM c WHERE c.jobId = @jobId AND c.type = 'slice' AND STARTSWITH(c.id, @prefix)",
+              parameters: [
+                { name: '@jobId', value: jobId },
+                { name: '@prefix', value: `slice-${requestHash.slice(0, 16)}-` },
+              ],
+            },
+            { partitionKey: jobId },
+          )
+          .fetchAll(),
+      );
+      return response.resources
+        .flatMap((resource: unknown) => {
+          const parsed = sliceDoc.safeParse(resource);
+          return parsed.success ? [parsed.data] : [];
+        })
+        .sort((a, b) => a.slice - b.slice)
+        .map((doc) => doc.message);
+    },
+
+    async claimFanOut(jobId, owner, leaseUntil) {
+      const response = await cosmosCall(async () => (await container()).item(jobId, jobId).read(), [404]);
+      const job = toJob(response.resource);
+      if (job === undefined || job.fannedOut) return undefined;
+      if (
+        job.fanOut !== undefined &&
+        job.fanOut.owner !== owner &&
+        job.fanOut.leaseUntil > new Date().toISOString()
+      )
+        return undefined;
+      const fanOut = { owner, leaseUntil, queuedSlices: job.fanOut?.queuedSlices ?? 0 };
+      try {
+        await cosmosCall(
+          async () =>
+            (await container()).item(jobId, jobId).patch([{ op: 'set', path: '/fanOut', value: fanOut }], {
+              accessCondition: { type: 'IfMatch', condition: response.etag },
+            }),
+          [412],
+        );
+        return fanOut;
+      } catch (error) {
+        if (cosmosStatus(error) === 412) return undefined; // another submission took it first
+        throw error;
+      }
+    },
+
+    async recordFanOut(jobId, fanOut, done) {
+      await patch(jobId, [
+        { op: 'set', path: '/fanOut', value: fanOut },
+        ...(done ? [{ op: 'set' as const, path: '/fannedOut', value: true }] : []),
+      ]);
+    },
+
+    async openJobs() {
+      const response = await cosmosCall(async () =>
+        (await container()).items
+          .query({ query: "SELECT * FROM c WHERE c.type = 'job' AND c.open = true" })
+          .fetchAll(),
+      );
+      return response.resources.flatMap((resource: unknown) => {
+        const job = toJob(resource);
+        return job === undefined ? [] : [job];
+      });
+    },
+
+    async recordProgress(jobId, progress) {
+      await patch(jobId, [{ op: 'set', path: '/progress', value: progress }]);
+    },
+
+    async closeJob(jobId) {
+      await patch(jobId, [{ op: 'set', path: '/open', value: false }]);
+    },
+
+    async resultIndexes(jobId) {
+      const response = await cosmosCall(async () =>
+        (await container()).items
+          .query(
+            {
+              query: "SELECT VALUE c.index FROM c WHERE c.jobId = @jobId AND c.type = 'result'",
+              parameters: [{ name: '@jobId', value: jobId }],
+            },
+            { partitionKey: jobId },
+          )
+          .fetchAll(),
+      );
+      return new Set(
+        response.resources.flatMap((value: unknown) => (typeof value === 'number' ? [value] : [])),
       );
     },
 

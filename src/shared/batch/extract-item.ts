@@ -92,7 +92,7 @@ export async function extractItem(
       parsed === undefined || tool.strict !== true ? parsed : withoutAddedNulls(job.schema, parsed);
     if (output === undefined || !isRecord(output)) {
       problems = ['the arguments are not a JSON object'];
-    } else if (job.validate(output)) {
+    } else if (passes(job.validate, output)) {
       exchange.push({ role: 'tool', toolCallId: call.id, content: '{"recorded":true}' });
       return { ok: true, output, exchange };
     } else {
@@ -121,4 +121,10 @@ function parseObject(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Only `true` passes: a validator that returned anything else (a Promise, say) proved nothing. */
+function passes(validate: ValidateFunction, output: unknown): boolean {
+  const result: unknown = validate(output);
+  return result === true;
 }

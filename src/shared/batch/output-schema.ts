@@ -4,6 +4,7 @@ import type { ValidateFunction } from 'ajv';
 import { ValidationError } from '../errors';
 import { loadAjv } from '../lazy-modules';
 import { isLinearRegex, linearRegExp } from './linear-regexp';
+import { refusedKeywords } from './schema-keywords';
 import { checkSchemaLimits } from './schema-limits';
 
 const MAX_SCHEMA_CHARS = 32_000;
@@ -40,6 +41,17 @@ export function compileOutputSchema(schema: Record<string, unknown>): ValidateFu
     throw new ValidationError('The schema must describe an object ("type": "object")', [
       { path: 'schema.type', message: 'must be "object"' },
     ]);
+  }
+  const refused = refusedKeywords(schema);
+  if (refused.length > 0) {
+    throw new ValidationError(
+      `The schema uses keywords that change how validation runs, which are not accepted: ${[...new Set(refused.map((entry) => entry.split(': ')[1]))].join(', ')}`,
+      refused.map((entry) => {
+        const [path = 'schema', keyword = ''] = entry.split(': ');
+        return { path, message: `${keyword} is not accepted` };
+      }),
+      'invalid_schema',
+    );
   }
   checkSchemaLimits(schema);
   const validator = getAjv();

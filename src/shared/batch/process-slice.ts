@@ -1,7 +1,7 @@
 import type { ValidateFunction } from 'ajv';
 
 import { toTurnRecord } from '../chat/chat-turn-record';
-import { AppError, ensureError, UpstreamError } from '../errors';
+import { AppError, ensureError, isDependencyDown, UpstreamError } from '../errors';
 import type { HistoryStore } from '../history/history-store';
 import type { Logger } from '../logging/logger';
 import type { ChatModel } from '../model/chat-model';
@@ -90,6 +90,9 @@ export async function processSlice(
         deps.store.recordAttemptError(job.jobId, failure.index, failure.error.message),
       ),
     );
+    // A dependency down is said as such, so the slice waits for it without spending its poison budget.
+    const down = failures.find((failure) => isDependencyDown(failure.error));
+    if (down !== undefined) throw down.error;
     throw new Error(
       `${failures.length} of ${slice.items.length} item(s) failed and will be retried: ${failures[0]?.error.message ?? ''}`,
     );

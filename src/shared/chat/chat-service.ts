@@ -106,6 +106,8 @@ export function createChatService(deps: {
       );
     }
     checkTools(request.clientTools ?? [], deps.tools, request.toolChoice);
+    // The turn's place in its conversation is fixed now, however late its write lands.
+    const startedAt = new Date().toISOString();
     const { userId } = context.caller;
     const ref = request.conversation;
     const named = ref.mode === 'continue' || ref.mode === 'open' ? ref.id : undefined;
@@ -162,6 +164,7 @@ export function createChatService(deps: {
         conversationId,
         isNew: history === undefined,
         correlationId: context.correlationId,
+        startedAt,
         messages,
       });
     return {

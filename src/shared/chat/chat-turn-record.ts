@@ -19,6 +19,8 @@ export function toTurnRecord(input: {
   /** A fixed id makes writing the turn idempotent across retries (batch items); default: a new one. */
   turnId?: string;
   title?: string;
+  /** When the turn started (its place in the conversation); default: now. */
+  startedAt?: string;
 }): TurnRecord {
   const messages = input.messages.flatMap((message): StoredMessageInput[] => {
     if (message.role === 'assistant') {
@@ -47,6 +49,7 @@ export function toTurnRecord(input: {
     isNewConversation: input.isNew,
     title: (input.title ?? firstUser).replace(/\s+/g, ' ').trim().slice(0, TITLE_CHARS),
     createdAt: new Date().toISOString(),
+    ...(input.startedAt === undefined ? {} : { startedAt: input.startedAt }),
     messages,
   };
 }

@@ -22,9 +22,12 @@ export function createBatch(
   const sendSlice = (slice: unknown, delayMs?: number) =>
     storage.sendToQueue(queueNames.batchItems, slice, delayMs === undefined ? {} : { delayMs });
   return {
+    store,
+    sendSlice,
     batch: createBatchService({
       store,
-      enqueueSlice: (slice) => sendSlice(slice),
+      enqueueSlice: (slice, delayMs) => sendSlice(slice, delayMs),
+      fanOutLeaseMs: config.BATCH_FAN_OUT_LEASE_SECONDS * 1000,
       admitJob: jobQuotas.admit,
     }),
     batchItems: createBatchItemsWorker({

@@ -2,6 +2,7 @@ import { parseModelFamilies } from '../config/model-settings';
 import type { AppConfig } from '../config/settings';
 import { createAzureOpenAIChatModel } from '../model/azure-openai-chat-model';
 import type { ChatModel } from '../model/chat-model';
+import { circuitBreakers } from '../model/circuit-breaker';
 import { CapabilityStore } from '../model/model-capabilities';
 import { lazyOpenAIClient } from '../model/openai-client';
 import { instrumentChatModel } from '../telemetry/instrument';
@@ -24,11 +25,17 @@ export function createModels({ config, getToken, logger }: Platform) {
       : { apiKey: config.AZURE_OPENAI_API_KEY }),
   });
   const capabilities = new CapabilityStore(parseModelFamilies(config.AZURE_OPENAI_MODEL_FAMILY));
+  // Shared by chat, completions and batch: a deployment that is down is down for all of them.
+  const circuit = circuitBreakers({
+    failureThreshold: config.AZURE_OPENAI_CIRCUIT_FAILURES,
+    cooldownMs: config.AZURE_OPENAI_CIRCUIT_COOLDOWN_SECONDS * 1000,
+  });
   const modelWith = (retry: { maxRetries: number; maxTotalWaitMs: number }) =>
     createAzureOpenAIChatModel({
       deployment,
       client,
       capabilities,
+      circuit,
       defaultReasoningEffort: config.AZURE_OPENAI_REASONING_EFFORT,
       log: logger(),
       retry: { ...retry, baseDelayMs: 500, maxDelayMs: 8_000 },

@@ -16,6 +16,7 @@ import { lazy, once } from '../lazy';
 import type { Logger } from '../logging/logger';
 import type { SendToQueue } from '../queues/queue-sender';
 import type { QuotaMeter } from '../quota/quota-meter';
+import type { RecoveryService } from '../recovery/recovery-service';
 import { createBatch } from './batch';
 import { createChat, createTools } from './chat';
 import { createConnectorServiceFromSettings } from './connectors';
@@ -24,6 +25,7 @@ import { createHistory } from './history';
 import { createModels } from './model';
 import { createPlatform } from './platform';
 import { createQuotas } from './quota';
+import { createRecovery } from './recovery';
 import { createStorage } from './storage';
 
 /** What the triggers use, and nothing else. The function wrappers hand it to each handler. */
@@ -47,6 +49,8 @@ export interface Services {
   readonly sendToQueue: SendToQueue;
   /** The connector runner (dynamic sessions); its route is authorized (CONNECTORS_ENABLED, the role) first. */
   readonly connectors: ConnectorService;
+  /** The recovery timer's work: poison queues whose cause has passed, batch jobs that stopped moving. */
+  readonly recovery: RecoveryService;
 }
 
 let services: (() => Promise<Services>) | undefined;
@@ -74,6 +78,7 @@ export async function buildServices({ values: config, provenance }: LoadedConfig
   const chat = lazy(() => createChat(platform, tools, models(), history(), quotas()));
   const batch = lazy(() => createBatch(platform, storage, models(), history(), quotas()));
   const health = lazy(() => createHealth(platform, storage, models));
+  const recovery = lazy(() => createRecovery(platform, storage, batch()));
   const connectors = lazy(() =>
     createConnectorServiceFromSettings(config, platform.getToken, platform.logger(), quotas()),
   );
@@ -107,6 +112,9 @@ export async function buildServices({ values: config, provenance }: LoadedConfig
     },
     get connectors() {
       return connectors();
+    },
+    get recovery() {
+      return recovery();
     },
     get quotas() {
       return quotas();

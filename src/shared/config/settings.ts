@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 
 import { apiVersion, modelFamilies } from './model-settings';
+import { ncrontab } from './ncrontab';
 import {
   flag,
   integer,
@@ -61,6 +62,13 @@ export const settings = {
   AZURE_OPENAI_MAX_RETRY_WAIT_MS: setting(integer(3_000, 0, 300_000), {
     description:
       'Cap on the total time one interactive request may spend waiting between retries, in ms: a user sees an outage within seconds, with Retry-After',
+  }),
+  AZURE_OPENAI_CIRCUIT_FAILURES: setting(integer(5, 1, 1_000), {
+    description:
+      'Consecutive connection failures, timeouts or 5xx from a deployment that open its circuit: calls are then answered 503 with Retry-After at once',
+  }),
+  AZURE_OPENAI_CIRCUIT_COOLDOWN_SECONDS: setting(integer(30, 1, 3_600), {
+    description: 'How long an open circuit answers at once before it lets one probe call through',
   }),
 
   // Chat
@@ -247,6 +255,36 @@ export const settings = {
   }),
   BATCH_MAX_DEFERRALS: setting(integer(30, 1, 1_000), {
     description: 'How many times an item may go back to the queue because of rate limits before it fails',
+  }),
+
+  // Queue work through outages (src/shared/hosting/queue-function.ts)
+  QUEUE_RETRY_BASE_SECONDS: setting(integer(10, 1, 3_600), {
+    description:
+      'First delay before queue work that failed because a dependency was down is tried again; it doubles with each try',
+  }),
+  QUEUE_RETRY_MAX_SECONDS: setting(integer(300, 1, 86_400), {
+    description:
+      'Cap on that delay: work waits for a dependency this long between tries at most, for as long as it is down',
+  }),
+
+  // Recovery (the recovery timer function: src/functions/recovery-timer.ts)
+  RECOVERY_SCHEDULE: setting(ncrontab('0 */5 * * * *'), {
+    description:
+      'NCRONTAB schedule of the recovery function, which re-drives poison queues whose cause has passed and batch jobs that are stuck',
+  }),
+  POISON_REDRIVE_AFTER_SECONDS: setting(integer(900, 1, 604_800), {
+    description: 'How long a message stays in a poison queue before the recovery function tries it again',
+  }),
+  POISON_MAX_REDRIVES: setting(integer(3, 0, 100), {
+    description: 'How often one message is taken out of a poison queue and tried again (0: never)',
+  }),
+  BATCH_STUCK_AFTER_SECONDS: setting(integer(900, 1, 604_800), {
+    description:
+      'A batch job whose count of finished items has not moved for this long has its unfinished items queued again',
+  }),
+  BATCH_FAN_OUT_LEASE_SECONDS: setting(integer(60, 1, 3_600), {
+    description:
+      "How long a submission holds the right to queue a job's items; a submission that died is resumed after it, not repeated",
   }),
 
   // Connector runner (POST /api/connectors/execute): code runs in Azure Container Apps dynamic sessions

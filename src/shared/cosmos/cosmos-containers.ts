@@ -1,7 +1,7 @@
 import type { Container, CosmosClient } from '@azure/cosmos';
 
 import type { AppConfig } from '../config/settings';
-import { UpstreamError, ValidationError } from '../errors';
+import { ensureError, UpstreamError, ValidationError } from '../errors';
 
 /** Pass in `expected` for a paged query: a 400 from Cosmos then means the caller's continuation token was bad. */
 export const CONTINUATION_REJECTED = -400;
@@ -36,16 +36,27 @@ export function createContainerProvider(
     const cosmos = await client();
     const { name: id, partitionKeyPath } = cosmosContainers[name];
     if (!createIfMissing) return cosmos.database(config.COSMOS_DATABASE).container(id);
-    return cosmosCall(async () => {
-      const { database } = await cosmos.databases.createIfNotExists({ id: config.COSMOS_DATABASE });
-      // defaultTtl -1: no expiry unless an item sets its own ttl (COSMOS_CONVERSATION_TTL_SECONDS).
-      const { container } = await database.containers.createIfNotExists({
-        id,
-        partitionKey: { paths: [partitionKeyPath] },
-        defaultTtl: -1,
-      });
-      return container;
-    });
+    const create = () =>
+      cosmosCall(async () => {
+        const { database } = await cosmos.databases.createIfNotExists({ id: config.COSMOS_DATABASE });
+        // defaultTtl -1: no expiry unless an item sets its own ttl (COSMOS_CONVERSATION_TTL_SECONDS).
+        const { container } = await database.containers.createIfNotExists({
+          id,
+          partitionKey: { paths: [partitionKeyPath] },
+          defaultTtl: -1,
+        });
+        return container;
+      }, [409]);
+    // Another instance may create the database, then the container, between our read and our create:
+    // each 409 means one more is there now.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await create();
+      } catch (error) {
+        if (cosmosStatus(error) !== 409 || attempt >= 3)
+          return cosmosCall(() => Promise.reject(ensureError(error)));
+      }
+    }
   }
 }
 

@@ -1,9 +1,10 @@
-// Longer than 200 lines because the queries, the ETag allocation of sequence numbers and the idempotent
-// append share one closure over the container and its documents; apart, each would need the other two.
+// Longer than 200 lines because the queries, the ETag-conditional count and the idempotent append share
+// one closure over the container and its documents; apart, each would need the other two.
 import type { Container } from '@azure/cosmos';
 import * as z from 'zod';
 
 import { CONTINUATION_REJECTED, cosmosCall, cosmosStatus } from '../cosmos/cosmos-containers';
+import { UpstreamError, ValidationError } from '../errors';
 import type { ConversationSummary, HistoryStore, StoredMessage } from './history-store';
 import { storedMessageSchema, type TurnRecord } from './turn-record';
 
@@ -15,16 +16,27 @@ const conversationDoc = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   messageCount: z.number().int().nonnegative(),
+  /** The last turns counted in messageCount: a second writer of the same turn counts nothing. */
+  countedTurns: z.array(z.string()).optional(),
   _etag: z.string().optional(),
 });
 
 const messageDoc = storedMessageSchema.extend({
-  seq: z.number().int().nonnegative(),
   createdAt: z.string(),
   turnIndex: z.number().int().optional(),
+  /** The message's place: its turn's start, its turn id, its index in the turn; fixed when the turn starts. */
+  position: z.string(),
 });
 
-const MAX_ALLOCATION_ATTEMPTS = 20;
+// Our continuation token of a message page: Cosmos DB's, and how many messages came before the page.
+const messagePageToken = z.object({ c: z.string().min(1), o: z.number().int().nonnegative() });
+
+const MAX_COUNT_ATTEMPTS = 50;
+const COUNTED_TURNS = 32;
+
+/** Sorts as the conversation reads: by when the turn started, then the turn, then the message in it. */
+export const messagePosition = (turn: TurnRecord, index: number): string =>
+  `${turn.startedAt ?? turn.createdAt}|${turn.turnId}|${String(index).padStart(4, '0')}`;
 
 const toSummary = (doc: z.infer<typeof conversationDoc>): ConversationSummary => ({
   id: doc.id,
@@ -34,7 +46,10 @@ const toSummary = (doc: z.infer<typeof conversationDoc>): ConversationSummary =>
   messageCount: doc.messageCount,
 });
 
-const toMessage = ({ turnIndex: _index, ...doc }: z.infer<typeof messageDoc>): StoredMessage => doc;
+const toMessage = (
+  { turnIndex: _index, position: _position, ...doc }: z.infer<typeof messageDoc>,
+  seq: number,
+): StoredMessage => ({ ...doc, seq });
 
 /**
  * History in one container partitioned by user id: a small conversation document plus one document per
@@ -87,47 +102,60 @@ export function createCosmosHistoryStore(
     };
   };
 
-  /** Reserves `count` sequence numbers: conditional patch on the conversation's ETag, retried on 412. */
-  const allocate = async (userId: string, conversationId: string, count: number, now: string) => {
+  /**
+   * Adds the turn's messages to the conversation's count, once: an ETag-conditional patch that also records
+   * the turn among the last counted ones, retried on 412. False when the conversation is gone.
+   */
+  const count = async (turn: TurnRecord, first: Awaited<ReturnType<typeof readConversation>>) => {
+    let current = first;
     let charge = 0;
-    for (let attempt = 1; attempt <= MAX_ALLOCATION_ATTEMPTS; attempt++) {
-      const current = await readConversation(userId, conversationId);
-      if (current === undefined) return undefined;
-      charge += current.charge;
+    for (let attempt = 1; attempt <= MAX_COUNT_ATTEMPTS; attempt++) {
+      if (current === undefined) return { counted: false, charge };
+      const { doc, etag } = current;
+      const counted = doc.countedTurns ?? [];
+      if (counted.includes(turn.turnId)) return { counted: true, charge };
+      const updatedAt = doc.updatedAt > turn.createdAt ? doc.updatedAt : turn.createdAt;
       try {
         const patched = await cosmosCall(
           async () =>
-            (await container())
-              .item(conversationId, userId)
-              .patch(
-                [
-                  { op: 'set', path: '/messageCount', value: current.doc.messageCount + count },
-                  { op: 'set', path: '/updatedAt', value: now },
-                  ...(options.ttlSeconds === undefined
-                    ? []
-                    : [{ op: 'set' as const, path: '/ttl', value: options.ttlSeconds }]),
-                ],
-                { accessCondition: { type: 'IfMatch', condition: current.etag } },
-              ),
+            (await container()).item(turn.conversationId, turn.userId).patch(
+              [
+                { op: 'set', path: '/messageCount', value: doc.messageCount + turn.messages.length },
+                { op: 'set', path: '/updatedAt', value: updatedAt },
+                {
+                  op: 'set',
+                  path: '/countedTurns',
+                  value: [...counted, turn.turnId].slice(-COUNTED_TURNS),
+                },
+                ...(options.ttlSeconds === undefined
+                  ? []
+                  : [{ op: 'set' as const, path: '/ttl', value: options.ttlSeconds }]),
+              ],
+              { accessCondition: { type: 'IfMatch', condition: etag } },
+            ),
           [412],
         );
-        return { start: current.doc.messageCount, charge: charge + patched.requestCharge };
+        return { counted: true, charge: charge + patched.requestCharge };
       } catch (error) {
         if (cosmosStatus(error) !== 412) throw error;
-        // Another turn took these numbers first: back off a little, with jitter, and read again.
+        // Another turn counted first: back off a little, with jitter, and read again.
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+        current = await readConversation(turn.userId, turn.conversationId);
+        charge += current?.charge ?? 0;
       }
     }
-    throw new Error(
-      `could not allocate message numbers for ${conversationId} after ${MAX_ALLOCATION_ATTEMPTS} attempts`,
+    throw new UpstreamError(
+      503,
+      'storage_busy',
+      `too many turns at once on conversation ${turn.conversationId}; retry shortly`,
+      1,
     );
   };
 
-  const writeMessages = async (turn: TurnRecord, start: number, indexes: number[]) => {
+  /** Creates each message document; one an earlier delivery (or a racing writer) wrote is left as it is. */
+  const writeMessages = async (turn: TurnRecord) => {
     const results = await Promise.all(
-      indexes.map(async (index) => {
-        const message = turn.messages[index];
-        if (message === undefined) return 0;
+      turn.messages.map(async (message, index) => {
         const doc = {
           id: `${turn.conversationId}.${turn.turnId}.${index}`,
           type: 'message',
@@ -135,20 +163,44 @@ export function createCosmosHistoryStore(
           conversationId: turn.conversationId,
           turnId: turn.turnId,
           turnIndex: index,
-          seq: start + index,
+          position: messagePosition(turn, index),
           createdAt: turn.createdAt,
           ...message,
           ...ttl,
         };
         try {
-          return (await cosmosCall(async () => (await container()).items.create(doc), [409])).requestCharge;
+          const created = await cosmosCall(async () => (await container()).items.create(doc), [409]);
+          return { written: 1, charge: created.requestCharge };
         } catch (error) {
-          if (cosmosStatus(error) === 409) return 0; // already written by an earlier delivery
+          if (cosmosStatus(error) === 409) return { written: 0, charge: 0 };
           throw error;
         }
       }),
     );
-    return results.reduce((sum, charge) => sum + charge, 0);
+    return {
+      written: results.reduce((sum, result) => sum + result.written, 0),
+      charge: results.reduce((sum, result) => sum + result.charge, 0),
+    };
+  };
+
+  /** Cosmos DB's token and the page's offset, from our token (a bare Cosmos token counts from 0). */
+  const readPageToken = (token: string | undefined) => {
+    if (token === undefined) return { offset: 0 };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(token);
+    } catch {
+      parsed = undefined;
+    }
+    const ours = messagePageToken.safeParse(parsed);
+    if (ours.success) return { offset: ours.data.o, continuationToken: ours.data.c };
+    if (typeof parsed === 'object' && parsed !== null && 'o' in parsed)
+      throw new ValidationError(
+        'The continuation token is not valid',
+        [{ path: 'continuationToken', message: 'not a token this API issued' }],
+        'invalid_continuation_token',
+      );
+    return { offset: 0, continuationToken: token };
   };
 
   return {
@@ -159,12 +211,12 @@ export function createCosmosHistoryStore(
     async recentMessages(userId, conversationId, limit) {
       const { items } = await query(
         userId,
-        `SELECT TOP ${Math.max(1, Math.floor(limit))} * FROM c WHERE c.userId = @userId AND c.type = 'message' AND c.conversationId = @conversationId ORDER BY c.seq DESC`,
+        `SELECT TOP ${Math.max(1, Math.floor(limit))} * FROM c WHERE c.userId = @userId AND c.type = 'message' AND c.conversationId = @conversationId ORDER BY c.position DESC`,
         [{ name: '@conversationId', value: conversationId }],
         messageDoc,
         { size: limit },
       );
-      return items.map(toMessage).reverse();
+      return items.reverse().map((item, index) => toMessage(item, index));
     },
 
     async listConversations(userId, page) {
@@ -181,17 +233,24 @@ export function createCosmosHistoryStore(
       };
     },
 
+    // A message's seq is its place in the conversation as it reads now, counted as pages are read: a turn
+    // whose write was delayed lands in its place, and the messages after it move up.
     async listMessages(userId, conversationId, page) {
+      const { offset, continuationToken } = readPageToken(page.continuationToken);
       const result = await query(
         userId,
-        "SELECT * FROM c WHERE c.userId = @userId AND c.type = 'message' AND c.conversationId = @conversationId ORDER BY c.seq ASC",
+        "SELECT * FROM c WHERE c.userId = @userId AND c.type = 'message' AND c.conversationId = @conversationId ORDER BY c.position ASC",
         [{ name: '@conversationId', value: conversationId }],
         messageDoc,
-        page,
+        continuationToken === undefined ? { size: page.size } : { size: page.size, continuationToken },
       );
+      const next =
+        result.continuationToken === undefined
+          ? undefined
+          : JSON.stringify({ c: result.continuationToken, o: offset + result.items.length });
       return {
-        items: result.items.map(toMessage),
-        ...(result.continuationToken ? { continuationToken: result.continuationToken } : {}),
+        items: result.items.map((item, index) => toMessage(item, offset + index)),
+        ...(next === undefined ? {} : { continuationToken: next }),
       };
     },
 
@@ -216,34 +275,14 @@ export function createCosmosHistoryStore(
           if (cosmosStatus(error) !== 409) throw error; // 409: created by an earlier delivery of this turn
         }
       }
-      // A redelivered turn may be written already, wholly or in part: finish it with the numbers it got.
-      const existing = await query(
-        userId,
-        "SELECT c.turnIndex, c.seq FROM c WHERE c.userId = @userId AND c.type = 'message' AND c.conversationId = @conversationId AND c.turnId = @turnId",
-        [
-          { name: '@conversationId', value: conversationId },
-          { name: '@turnId', value: turn.turnId },
-        ],
-        z.object({ turnIndex: z.number().int(), seq: z.number().int() }),
-        { size: 200 },
-      );
-      charge += existing.requestCharge;
-      const written = new Set(existing.items.map((item) => item.turnIndex));
-      const missing = turn.messages.map((_, index) => index).filter((index) => !written.has(index));
-      if (missing.length === 0) return { written: 0, requestCharge: charge };
-
-      const first = existing.items[0];
-      let start: number;
-      if (first !== undefined) {
-        start = first.seq - first.turnIndex;
-      } else {
-        const allocation = await allocate(userId, conversationId, turn.messages.length, turn.createdAt);
-        if (allocation === undefined) return { written: 0, requestCharge: charge }; // deleted meanwhile
-        start = allocation.start;
-        charge += allocation.charge;
-      }
-      charge += await writeMessages(turn, start, missing);
-      return { written: missing.length, requestCharge: charge };
+      // The conversation first (a turn of a conversation deleted meanwhile writes nothing), then the
+      // messages (each idempotent, in its place already), then the count (once per turn).
+      const conversation = await readConversation(userId, conversationId);
+      if (conversation === undefined) return { written: 0, requestCharge: charge };
+      charge += conversation.charge;
+      const messages = await writeMessages(turn);
+      const counted = await count(turn, conversation);
+      return { written: messages.written, requestCharge: charge + messages.charge + counted.charge };
     },
 
     async deleteConversation(userId, conversationId) {

@@ -23,22 +23,20 @@ export function createHistoryWriter(deps: {
   return {
     async persist(turn, log) {
       const fields = { conversationId: turn.conversationId, turnId: turn.turnId };
-      let timedOut = false;
       try {
         const { requestCharge } = await withTimeout(deps.store.appendTurn(turn), deps.timeoutMs);
         log.debug('turn stored', { ...fields, requestCharge });
         return 'stored';
       } catch (error) {
-        timedOut = error instanceof WriteTimeoutError;
         log.warn('storing the turn failed; queueing it for a later write', {
           ...fields,
           error: ensureError(error),
         });
       }
       try {
-        // A write that timed out may still land: the queued copy waits long enough to find it done
-        // (writing a turn is idempotent, but two writers racing could split its sequence numbers).
-        await deps.enqueue(turn, timedOut ? QUEUED_AFTER_TIMEOUT_DELAY_MS : 0);
+        // At once, even when the write only timed out and may still land: its messages have fixed ids
+        // and a fixed place, and it is counted once, so two writers of one turn store it once.
+        await deps.enqueue(turn, 0);
         return 'queued';
       } catch (error) {
         log.error('the turn could not be stored or queued', { ...fields, error: ensureError(error) });
@@ -48,15 +46,11 @@ export function createHistoryWriter(deps: {
   };
 }
 
-const QUEUED_AFTER_TIMEOUT_DELAY_MS = 90_000;
-
-class WriteTimeoutError extends Error {}
-
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      reject(new WriteTimeoutError(`no answer within ${ms} ms`));
+      reject(new Error(`no answer within ${ms} ms`));
     }, ms);
   });
   return Promise.race([work, timeout]).finally(() => {

@@ -27,6 +27,8 @@ export const turnRecordSchema = z.object({
   isNewConversation: z.boolean(),
   title: z.string().max(200),
   createdAt: z.iso.datetime(),
+  /** When the turn started: its place in the conversation, however late it is written (older records: createdAt). */
+  startedAt: z.iso.datetime().optional(),
   messages: z.array(storedMessageSchema).min(1).max(1_000),
 });
 

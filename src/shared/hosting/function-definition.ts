@@ -4,6 +4,7 @@ import type {
   HttpResponseInit,
   InvocationContext,
   StorageQueueHandler,
+  TimerHandler,
 } from '@azure/functions';
 import type * as z from 'zod';
 
@@ -101,10 +102,37 @@ export interface QueueFunctionDefinition<
   createHandler(services: Services): StorageQueueHandler;
 }
 
-export type FunctionDefinition = HttpFunctionDefinition | QueueFunctionDefinition;
+export interface TimerScope {
+  readonly log: Logger;
+  readonly services: Services;
+  readonly context: InvocationContext;
+}
+
+/** The settings that hold a timer's NCRONTAB schedule (parsed and checked at cold start). */
+export type ScheduleSetting = 'RECOVERY_SCHEDULE';
+
+/** What the host registers a timer function by: its schedule is the value of a setting. */
+export interface TimerTrigger<
+  Name extends string = string,
+  Schedule extends ScheduleSetting = ScheduleSetting,
+> {
+  readonly kind: 'timer';
+  readonly name: Name;
+  readonly scheduleSetting: Schedule;
+}
+
+export interface TimerFunctionDefinition<
+  Name extends string = string,
+  Schedule extends ScheduleSetting = ScheduleSetting,
+> extends TimerTrigger<Name, Schedule> {
+  /** The handler to register, over the services it is given (the process's, or fakes in a test). */
+  createHandler(services: Services): TimerHandler;
+}
+
+export type FunctionDefinition = HttpFunctionDefinition | QueueFunctionDefinition | TimerFunctionDefinition;
 
 /** What the host registers a function by. */
-export type FunctionTrigger = HttpTrigger | QueueTrigger;
+export type FunctionTrigger = HttpTrigger | QueueTrigger | TimerTrigger;
 
 /**
  * One row of the function table: the trigger the host registers at cold start, and the function's
@@ -113,4 +141,5 @@ export type FunctionTrigger = HttpTrigger | QueueTrigger;
  */
 export type FunctionEntry =
   | (HttpTrigger & { load(): Promise<HttpFunctionDefinition> })
-  | (QueueTrigger & { load(): Promise<QueueFunctionDefinition> });
+  | (QueueTrigger & { load(): Promise<QueueFunctionDefinition> })
+  | (TimerTrigger & { load(): Promise<TimerFunctionDefinition> });

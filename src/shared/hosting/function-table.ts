@@ -5,6 +5,8 @@ import type {
   FunctionEntry,
   HttpFunctionDefinition,
   QueueFunctionDefinition,
+  ScheduleSetting,
+  TimerFunctionDefinition,
 } from './function-definition';
 
 // The function table is read at cold start: this module and what it imports stay small (no zod, no
@@ -52,6 +54,23 @@ export function queueFunction<const Name extends string, const Queue extends str
   load: () => Promise<QueueFunctionDefinition<NoInfer<Name>, NoInfer<Queue>>>,
 ): FunctionEntry {
   const entry = { kind: 'queue', connection: DEFAULT_CONNECTION, ...trigger } as const;
+  return { ...entry, load: async () => registeredAs(entry, await load()) };
+}
+
+/**
+ * A row of the function table for a timer function, whose NCRONTAB schedule is a setting's value (see
+ * {@link httpFunction}).
+ *
+ * @example
+ * timerFunction({ name: 'recovery', scheduleSetting: 'RECOVERY_SCHEDULE' }, () =>
+ *   import('./recovery-timer.js').then((module) => module.recoveryTimer),
+ * );
+ */
+export function timerFunction<const Name extends string, const Schedule extends ScheduleSetting>(
+  trigger: { readonly name: Name; readonly scheduleSetting: Schedule },
+  load: () => Promise<TimerFunctionDefinition<NoInfer<Name>, NoInfer<Schedule>>>,
+): FunctionEntry {
+  const entry = { kind: 'timer', ...trigger } as const;
   return { ...entry, load: async () => registeredAs(entry, await load()) };
 }
 

@@ -1,3 +1,5 @@
+// Longer than 200 lines because it is the one wrapper of every HTTP trigger: parsing, caller, quota,
+// disconnect and error mapping, in the order each request meets them.
 import type { HttpMethod, HttpResponseInit } from '@azure/functions';
 
 import type { AppConfig } from '../config/settings';

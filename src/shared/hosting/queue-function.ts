@@ -1,18 +1,24 @@
 import type { StorageQueueHandler } from '@azure/functions';
 
-import { ensureError, isRetryable } from '../errors';
+import { ensureError, isDependencyDown, isRetryable, UpstreamError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { createRedactor, type Redact } from '../logging/redactor';
+import { POISONED_FIELD } from '../recovery/poison-queues';
 import { isPoisonQueue, poisonQueueOf } from '../storage-names';
 import { runWithCorrelation } from '../telemetry/correlation';
 import type { QueueFunctionDefinition, QueueScope } from './function-definition';
 import { DEFAULT_CONNECTION } from './function-table';
 import { hostQueueSettings } from './host-settings';
+import { putBack, readRedelivery } from './redelivery';
 
 /**
  * Wraps a queue trigger and applies the one failure rule of every queue function:
- * - a retryable failure (`isRetryable`: a dependency down, a rate limit, anything unclassified) fails the
- *   delivery, so the host redelivers the message and moves it to `<queue>-poison` after maxDequeueCount;
+ * - a dependency down (`isDependencyDown`: Cosmos DB, the queues or the model unavailable, busy or timing
+ *   out) does not spend the message's poison budget: the message goes back onto its own queue with a
+ *   delay that doubles with each try (QUEUE_RETRY_BASE_SECONDS, capped at QUEUE_RETRY_MAX_SECONDS),
+ *   counted in the message, for as long as the dependency stays down;
+ * - another retryable failure (anything unclassified) fails the delivery, so the host redelivers the
+ *   message and moves it to `<queue>-poison` after maxDequeueCount;
  * - a failure that can never succeed (an invalid message, a conflict) moves the message to `<queue>-poison`
  *   at once, with its reason logged, instead of being retried for nothing.
  * A trigger on a poison queue never poisons further (see `settleOnPoisonQueue`).
@@ -45,17 +51,42 @@ export function defineQueueFunction<const Name extends string, const Queue exten
         const dequeueCount = typeof metadata.dequeueCount === 'number' ? metadata.dequeueCount : 1;
         const messageId = typeof metadata.id === 'string' ? metadata.id : context.invocationId;
         const log = services.logger(context).child({ functionName: spec.name, messageId, dequeueCount });
+        const { payload, redelivery } = readRedelivery(message);
         try {
           await runWithCorrelation(
             messageId,
-            () => spec.handle(message, { log, services, context, dequeueCount, messageId }),
+            () => spec.handle(payload, { log, services, context, dequeueCount, messageId }),
             { traceParent: context.traceContext?.traceParent },
           );
         } catch (thrown) {
           const error = ensureError(thrown);
+          if (isDependencyDown(thrown)) {
+            const retryAfterMs = thrown instanceof UpstreamError ? thrown.retryAfterMs : undefined;
+            const back = await putBack(
+              { queueName: spec.queueName, payload, redelivery, retryAfterMs },
+              services,
+            ).catch(() => undefined);
+            if (back !== undefined) {
+              log.warn(`a dependency is down; the ${spec.messageName} message waits for it`, {
+                error,
+                attempt: back.attempt,
+                delaySeconds: back.delaySeconds,
+                waitingSince: back.since,
+              });
+              return;
+            }
+            // The queue itself could not take it back: the host's own redelivery is what is left.
+          }
           const lastDelivery = dequeueCount >= hostQueueSettings().maxDequeueCount;
           if (isPoisonQueue(spec.queueName)) {
-            await settleOnPoisonQueue(thrown, { ...spec, message, lastDelivery, log, redact, services });
+            await settleOnPoisonQueue(thrown, {
+              ...spec,
+              message: payload,
+              lastDelivery,
+              log,
+              redact,
+              services,
+            });
             return;
           }
           if (isRetryable(thrown)) {
@@ -67,7 +98,8 @@ export function defineQueueFunction<const Name extends string, const Queue exten
             }
             throw thrown;
           }
-          await services.sendToQueue(poisonQueue, message);
+          // Marked as a message that can never succeed: the recovery function leaves it for inspection.
+          await services.sendToQueue(poisonQueue, markedInvalid(payload, error.message));
           log.error(`invalid ${spec.messageName} message moved to ${poisonQueue}`, {
             reason: error.message.slice(0, 1000),
           });
@@ -132,4 +164,12 @@ function excerptOf(message: unknown, redact: Redact): string {
   }
   const redacted = redact(text);
   return redacted.length > EXCERPT_CHARS ? `${redacted.slice(0, EXCERPT_CHARS)}...` : redacted;
+}
+
+function markedInvalid(payload: unknown, reason: string): unknown {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return payload;
+  return {
+    ...payload,
+    [POISONED_FIELD]: { retryable: false, reason: reason.slice(0, 300), at: new Date().toISOString() },
+  };
 }

@@ -1,14 +1,15 @@
 import type { app } from '@azure/functions';
 
 import type { Services } from '../composition/services';
+import type { AppConfig } from '../config/settings';
 import { ensureError } from '../errors';
 import { CORRELATION_HEADER, correlationIdFrom } from '../http/correlation';
 import { toErrorResponse } from '../http/error-response';
 import { once } from '../lazy';
-import type { FunctionEntry } from './function-definition';
+import type { FunctionEntry, ScheduleSetting } from './function-definition';
 
 /** The part of `app` (@azure/functions) that registers functions. */
-export type FunctionsApp = Pick<typeof app, 'http' | 'storageQueue'>;
+export type FunctionsApp = Pick<typeof app, 'http' | 'storageQueue' | 'timer'>;
 
 /**
  * Registers every function of the table with the host, as the table states it (name, route, methods;
@@ -16,16 +17,18 @@ export type FunctionsApp = Pick<typeof app, 'http' | 'storageQueue'>;
  * loaded and the process's services are built (`services`, called once per function and expected to
  * build them once per process), and from then on the function's handler runs at once.
  *
- * A new kind of function (a timer, say) is one more row type in function-definition.ts, one row helper
- * in function-table.ts and one case here; the compiler asks for the case once the kind exists.
+ * A new kind of function is one more row type in function-definition.ts, one row helper in
+ * function-table.ts and one case here (as the timer's); the compiler asks for the case once the kind exists.
  *
  * @example
- * registerFunctions(app, functionTable, () => getServices(config));
+ * registerFunctions(app, functionTable, () => getServices(config), config.values);
  */
 export function registerFunctions(
   app: FunctionsApp,
   table: readonly FunctionEntry[],
   services: () => Promise<Services>,
+  /** The settings timers take their schedule from, parsed at cold start. */
+  schedules?: Pick<AppConfig, ScheduleSetting>,
 ): void {
   for (const entry of table) {
     switch (entry.kind) {
@@ -62,6 +65,18 @@ export function registerFunctions(
           queueName: entry.queueName,
           connection: entry.connection,
           handler: async (message, context) => (await ready())(message, context),
+        });
+        break;
+      }
+      case 'timer': {
+        const schedule = schedules?.[entry.scheduleSetting];
+        if (schedule === undefined)
+          throw new Error(`${entry.name}: no ${entry.scheduleSetting} to schedule it by`);
+        // A failure to load fails the run; the host runs the timer again at its next occurrence.
+        const ready = once(async () => (await entry.load()).createHandler(await services()));
+        app.timer(entry.name, {
+          schedule,
+          handler: async (timer, context) => (await ready())(timer, context),
         });
         break;
       }

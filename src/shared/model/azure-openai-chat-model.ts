@@ -3,8 +3,9 @@ import type { OpenAI } from 'openai';
 import { UpstreamError } from '../errors';
 import type { Logger } from '../logging/logger';
 import type { ChatModel, ChatModelEvent, ChatModelRequest, ReasoningEffort } from './chat-model';
+import type { CircuitBreaker } from './circuit-breaker';
 import type { CapabilityStore } from './model-capabilities';
-import { classifyModelError, toModelAppError } from './model-errors';
+import { circuitVerdict, classifyModelError, toModelAppError } from './model-errors';
 import { type PreparedBody, toOpenAIBody } from './openai-messages';
 import { parseCompletion } from './openai-replies';
 import { readCompletionStream } from './openai-stream';
@@ -22,6 +23,8 @@ export interface AzureOpenAIOptions {
   /** Sent to reasoning deployments when a request names no effort (AZURE_OPENAI_REASONING_EFFORT). */
   readonly defaultReasoningEffort?: ReasoningEffort;
   readonly log?: Logger;
+  /** Each deployment's circuit breaker, shared by the process's models; none: every call goes through. */
+  readonly circuit?: (deployment: string) => CircuitBreaker;
 }
 
 // One adjustment per parameter the app may send: a request is re-sent at most this many times.
@@ -32,7 +35,8 @@ const MAX_ADJUSTMENTS = 5;
  * deployment takes (see CapabilityStore). When Azure refuses a parameter the app chose to send
  * (`unsupported_parameter`, `unsupported_value`), the call is sent again once without it, and the
  * deployment remembers: the next call does not send it. The client's own retries are off: retries of
- * 408/429/5xx happen here, in one layer, with a cap on the total wait.
+ * 408/429/5xx happen here, in one layer, with a cap on the total wait, and each attempt passes the
+ * deployment's circuit breaker (a deployment that keeps failing is answered 503 at once).
  *
  * @example
  * const model = createAzureOpenAIChatModel({ client, capabilities, deployment: 'chat', retry });
@@ -67,6 +71,10 @@ export function createAzureOpenAIChatModel(
     }
   };
 
+  // Every HTTP attempt passes the deployment's breaker: an open circuit fails at once, and is not retried.
+  const guarded = <T>(deployment: string, attempt: () => Promise<T>): Promise<T> =>
+    options.circuit === undefined ? attempt() : options.circuit(deployment).call(attempt, circuitVerdict);
+
   const withModelErrors = async <T>(deployment: string, call: () => Promise<T>): Promise<T> => {
     try {
       return await call();
@@ -100,7 +108,10 @@ export function createAzureOpenAIChatModel(
       return withModelErrors(deployment, async () => {
         const { reply, prepared } = await adapting(deployment, request, ({ body }) =>
           withRetries(
-            async () => (await options.client()).chat.completions.create(body, signal ? { signal } : {}),
+            () =>
+              guarded(deployment, async () =>
+                (await options.client()).chat.completions.create(body, signal ? { signal } : {}),
+              ),
             options.retry,
             classifyModelError,
             signal,
@@ -118,10 +129,12 @@ export function createAzureOpenAIChatModel(
       const { reply: stream, prepared } = await withModelErrors(deployment, () =>
         adapting(deployment, request, ({ body }) =>
           withRetries(
-            async () =>
-              (await options.client()).chat.completions.create(
-                { ...body, stream: true, stream_options: { include_usage: true } },
-                signal ? { signal } : {},
+            () =>
+              guarded(deployment, async () =>
+                (await options.client()).chat.completions.create(
+                  { ...body, stream: true, stream_options: { include_usage: true } },
+                  signal ? { signal } : {},
+                ),
               ),
             options.retry,
             classifyModelError,

@@ -1,5 +1,6 @@
 import { AppError, UpstreamError } from '../errors';
 import { loadedOpenAI } from '../lazy-modules';
+import type { CallVerdict } from './circuit-breaker';
 import { RetryBudgetExceededError, type RetryVerdict } from './retry-policy';
 
 const RETRYABLE = new Set([408, 409, 429]);
@@ -45,6 +46,21 @@ export function classifyModelError(error: unknown): RetryVerdict {
   if (shouldRetry !== 'true' && !RETRYABLE.has(fields.status) && fields.status < 500) return { retry: false };
   const retryAfterMs = retryAfterFrom(fields.headers);
   return retryAfterMs === undefined ? { retry: true } : { retry: true, retryAfterMs };
+}
+
+/**
+ * What a call's failure says to the deployment's circuit breaker: a connection error, a timeout or a 5xx
+ * counts as the deployment being down; any other answer (a 429, a 400) proves it is up; an abort says nothing.
+ */
+export function circuitVerdict(error: unknown): CallVerdict {
+  const openai = loadedOpenAI();
+  // Not an openai error: the client that throws those loads it.
+  if (openai === undefined) return 'neutral';
+  if (error instanceof openai.APIUserAbortError) return 'neutral';
+  if (error instanceof openai.APIConnectionError) return 'failure';
+  const status = apiErrorFields(error)?.status;
+  if (status === undefined) return 'neutral';
+  return status >= 500 ? 'failure' : 'success';
 }
 
 /** `retry-after-ms`, else `retry-after` in seconds or as an HTTP date. */

@@ -1,5 +1,6 @@
 import type { QueueClient, QueueServiceClient } from '@azure/storage-queue';
 
+import { UpstreamError } from '../errors';
 import { encodeQueueMessage } from './queue-service';
 
 /** Puts one JSON message on a queue, invisible for `delayMs` when given. */
@@ -34,11 +35,28 @@ export function createQueueSender(
     return client;
   };
   return async (queue, payload, { delayMs = 0 } = {}) => {
-    await (
-      await clientOf(queue)
-    ).sendMessage(
-      encodeQueueMessage(payload),
-      delayMs > 0 ? { visibilityTimeout: Math.ceil(delayMs / 1000) } : {},
-    );
+    try {
+      await (
+        await clientOf(queue)
+      ).sendMessage(
+        encodeQueueMessage(payload),
+        delayMs > 0 ? { visibilityTimeout: Math.ceil(delayMs / 1000) } : {},
+      );
+    } catch (error) {
+      throw toQueueError(error);
+    }
   };
+}
+
+/** A queue service that cannot be reached or answers 5xx is a dependency down; a 4xx is the message's own fault. */
+function toQueueError(error: unknown): unknown {
+  const status =
+    typeof error === 'object' &&
+    error !== null &&
+    'statusCode' in error &&
+    typeof error.statusCode === 'number'
+      ? error.statusCode
+      : undefined;
+  if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) return error;
+  return new UpstreamError(503, 'queue_unavailable', 'The storage queue is unavailable; retry shortly', 5);
 }

@@ -15,13 +15,13 @@ export interface CorrelationOptions {
   readonly traceParent?: string | null | undefined;
 }
 
-// Created on first use: AsyncLocalStorage turns on async hooks once it runs, which a process that
-// exports nothing should not pay for.
+// Created on first use, and used whether or not telemetry runs: the process-level handlers name the
+// invocation an unhandled rejection came from (shared/hosting/process-handlers.ts).
 let storage: AsyncLocalStorage<string> | undefined;
 
 /**
- * Runs one invocation so that every span started inside it carries `app.correlation_id`. Without
- * telemetry it only calls `handler`.
+ * Runs one invocation with its correlation id in scope (`currentCorrelationId()`), so that every span
+ * started inside it carries `app.correlation_id` and a failure nobody awaited can still be traced to it.
  *
  * @example
  * return runWithCorrelation(correlationId, () => spec.handle(request, scope), {
@@ -33,10 +33,10 @@ export function runWithCorrelation<T>(
   handler: () => T,
   options: CorrelationOptions = {},
 ): T {
-  const api = telemetryApi();
-  if (api === undefined) return handler();
   const store = (storage ??= new AsyncLocalStorage<string>());
   const run = () => store.run(correlationId, handler);
+  const api = telemetryApi();
+  if (api === undefined) return run();
   const parent = parseTraceParent(options.traceParent);
   if (parent === undefined) return run();
   return api.context.with(api.trace.setSpanContext(api.context.active(), parent), run);
@@ -53,13 +53,15 @@ export function runWithCorrelation<T>(
  */
 export function bindToInvocation<T>(items: AsyncIterable<T>): AsyncIterable<T> {
   const api = telemetryApi();
-  if (api === undefined) return items;
   const correlationId = currentCorrelationId();
-  const captured = api.context.active();
+  if (correlationId === undefined && api === undefined) return items;
+  const captured = api?.context.active();
+  const inCorrelation = <R>(step: () => R): R =>
+    storage === undefined || correlationId === undefined ? step() : storage.run(correlationId, step);
   const inInvocation = <R>(step: () => R): R =>
-    api.context.with(captured, () =>
-      storage === undefined || correlationId === undefined ? step() : storage.run(correlationId, step),
-    );
+    api === undefined || captured === undefined
+      ? inCorrelation(step)
+      : api.context.with(captured, () => inCorrelation(step));
   return {
     [Symbol.asyncIterator]: () => {
       const iterator = inInvocation(() => items[Symbol.asyncIterator]());
@@ -74,7 +76,7 @@ export function bindToInvocation<T>(items: AsyncIterable<T>): AsyncIterable<T> {
   };
 }
 
-/** The correlation id of the invocation running now, if any (and if telemetry runs). */
+/** The correlation id of the invocation running now, if any. */
 export function currentCorrelationId(): string | undefined {
   return storage?.getStore();
 }

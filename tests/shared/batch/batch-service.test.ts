@@ -1,10 +1,12 @@
 import { batchSliceSchema } from '../../../src/shared/batch/batch-messages';
 import { createBatchService } from '../../../src/shared/batch/batch-service';
+import { sweepBatchJobs } from '../../../src/shared/batch/stuck-jobs';
 import { ConflictError, NotFoundError, ValidationError } from '../../../src/shared/errors';
 import { encodeQueueMessage } from '../../../src/shared/queues/queue-service';
 import { queueNames } from '../../../src/shared/storage-names';
 import { InMemoryBatchStore } from '../../support/in-memory-batch-store';
 import { recordingQueue } from '../../support/recording-queue';
+import { recordingLogger } from '../../support/test-logger';
 
 const OWNER = { userId: 'owner-1', roles: [] };
 const OTHER = { userId: 'someone-else', roles: [] };
@@ -22,10 +24,11 @@ function setUp() {
   let failSendsAfter = Number.POSITIVE_INFINITY;
   const batch = createBatchService({
     store,
-    enqueueSlice: (slice) => {
+    enqueueSlice: (slice, delayMs) => {
       if (queue.sent.length >= failSendsAfter) return Promise.reject(new Error('the queue is unavailable'));
-      return queue.send(queueNames.batchItems, slice);
+      return queue.send(queueNames.batchItems, slice, delayMs === undefined ? {} : { delayMs });
     },
+    fanOutLeaseMs: 60_000,
   });
   const slices = () => queue.sent.map((message) => batchSliceSchema.parse(message.payload));
   return {
@@ -41,6 +44,22 @@ function setUp() {
 
 const companies = (count: number, size = 20) =>
   Array.from({ length: count }, (_, index) => `Company ${index} `.padEnd(size, 'x'));
+
+/** One recovery sweep over the service's store, stuck after a minute, recording what it queues again. */
+const sweepWith = (
+  batch: ReturnType<typeof setUp>['batch'],
+  store: InMemoryBatchStore,
+  requeued: unknown[],
+  now: () => number,
+) =>
+  sweepBatchJobs({
+    store,
+    resumeFanOut: (open) => batch.resumeFanOut(open),
+    enqueueSlice: (slice) => Promise.resolve(void requeued.push(slice)),
+    stuckAfterMs: 60_000,
+    log: recordingLogger().log,
+    now,
+  });
 
 describe('batch service', () => {
   it('when the same Idempotency-Key is sent again, then the same job comes back and its items are queued once', async () => {
@@ -167,5 +186,108 @@ describe('batch service', () => {
         { index: 1, input: 'b', output: { company_name: 'B' } },
       ],
     });
+  });
+
+  it('when two submissions with one Idempotency-Key arrive at once, then one job is made and its items are queued once', async () => {
+    const { batch, slices } = setUp();
+    const request = { items: companies(120), schema: SCHEMA };
+    const [first, second] = await Promise.all([
+      batch.submit(OWNER, request, { idempotencyKey: 'same-key' }),
+      batch.submit(OWNER, request, { idempotencyKey: 'same-key' }),
+    ]);
+    expect(second.jobId).toBe(first.jobId);
+    expect([first.created, second.created].sort()).toEqual([false, true]);
+    const queued = slices().flatMap((slice) => slice.items.map((item) => item.index));
+    expect(queued).toEqual(request.items.map((_, index) => index));
+  });
+
+  it('when a submission died mid-fan-out, then the recovery sweep resumes it from what it recorded, not from the start', async () => {
+    const { batch, store, sent, slices } = setUp();
+    const request = { items: companies(2_000), schema: SCHEMA };
+    const { jobId } = await batch.submit(OWNER, request, { idempotencyKey: 'crash-key' });
+    const job = store.jobs.get(jobId);
+    if (job === undefined) throw new Error('no job');
+    // As if the process had died after queueing the first 16 slices (and recording them).
+    store.jobs.set(jobId, {
+      ...job,
+      fannedOut: false,
+      fanOut: { owner: 'dead-process', leaseUntil: new Date(Date.now() - 1).toISOString(), queuedSlices: 16 },
+    });
+    sent.splice(16);
+    const report = await sweepBatchJobs({
+      store,
+      resumeFanOut: (open) => batch.resumeFanOut(open),
+      enqueueSlice: () => Promise.reject(new Error('not used')),
+      stuckAfterMs: 60_000,
+      log: recordingLogger().log,
+    });
+    expect(report.resumed).toBe(1);
+    expect(store.jobs.get(jobId)?.fannedOut).toBe(true);
+    const queued = slices().flatMap((slice) => slice.items.map((item) => item.index));
+    expect(queued).toEqual(request.items.map((_, index) => index));
+    // The first slices after the record may have been sent already: they wait, so the first copies run first.
+    expect(sent[16]?.delayMs).toBe(60_000);
+    expect(sent.at(-1)?.delayMs).toBeUndefined();
+  });
+
+  it('when a job has not moved for the stuck time, then its unfinished items, and only those, are queued again', async () => {
+    const { batch, store } = setUp();
+    let now = Date.now();
+    const { jobId } = await batch.submit(OWNER, { items: companies(3), schema: SCHEMA });
+    await store.saveResult(jobId, {
+      index: 1,
+      input: 'b',
+      output: {},
+      completedAt: new Date().toISOString(),
+    });
+    const requeued: unknown[] = [];
+    const sweep = () => sweepWith(batch, store, requeued, () => now);
+    await sweep(); // first look: progress recorded
+    now += 30_000;
+    expect((await sweep()).redriven).toBe(0);
+    now += 31_000;
+    expect((await sweep()).redriven).toBe(1);
+    expect(requeued).toEqual([
+      {
+        jobId,
+        items: [
+          { index: 0, input: companies(3)[0] },
+          { index: 2, input: companies(3)[2] },
+        ],
+        deferrals: 0,
+      },
+    ]);
+    await store.saveResult(jobId, {
+      index: 0,
+      input: 'a',
+      output: {},
+      completedAt: new Date().toISOString(),
+    });
+    await store.saveResult(jobId, {
+      index: 2,
+      input: 'c',
+      output: {},
+      completedAt: new Date().toISOString(),
+    });
+    expect((await sweep()).closed).toBe(1);
+    expect((await sweep()).open).toBe(0);
+  });
+
+  it('when the sweep could not look for longer than the stuck time, then the clock restarts instead of re-driving at once', async () => {
+    const { batch, store } = setUp();
+    let now = Date.now();
+    await batch.submit(OWNER, { items: companies(2), schema: SCHEMA });
+    const requeued: unknown[] = [];
+    const sweep = () => sweepWith(batch, store, requeued, () => now);
+    await sweep();
+    // An outage kept the recovery function from looking for ten minutes; the items' own messages may
+    // still be waiting out their redelivery delay.
+    now += 600_000;
+    expect((await sweep()).redriven).toBe(0);
+    now += 30_000;
+    expect((await sweep()).redriven).toBe(0);
+    now += 31_000;
+    expect((await sweep()).redriven).toBe(1);
+    expect(requeued).toHaveLength(1);
   });
 });

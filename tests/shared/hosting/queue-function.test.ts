@@ -35,21 +35,82 @@ describe('the queue-function wrapper', () => {
     ['an invalid message', new ValidationError('items: must hold at least one item')],
     ['a conflict', new ConflictError('This idempotency key or job id was used for a different submission')],
   ])(
-    'when the handler fails with %s, then the message moves to <queue>-poison at once with its reason logged',
+    'when the handler fails with %s, then the message moves to <queue>-poison at once, marked as one that never succeeds, with its reason logged',
     async (_kind, error) => {
       const { services, sent, lines } = fakeServices();
       await expect(
         queueFunctionThrowing(error).createHandler(services)(MESSAGE, queueContext(1)),
       ).resolves.toBe(undefined);
-      expect(sent).toEqual([{ queue: 'widgets-poison', payload: MESSAGE }]);
+      // The mark tells the recovery function to leave it for inspection instead of re-driving it.
+      expect(sent).toEqual([
+        {
+          queue: 'widgets-poison',
+          payload: {
+            ...MESSAGE,
+            _poisoned: { retryable: false, reason: error.message, at: expect.any(String) },
+          },
+        },
+      ]);
       expect(lines.join('\n')).toContain('invalid widget message moved to widgets-poison');
       expect(lines.join('\n')).toContain(error.message);
     },
   );
 
+  it('when a dependency is down, then the message goes back onto its queue with a delay that doubles each time, and the poison budget is not spent', async () => {
+    const { services, sent, lines } = fakeServices();
+    const handled: unknown[] = [];
+    const definition = defineQueueFunction({
+      name: 'widgets',
+      queueName: 'widgets',
+      messageName: 'widget',
+      handle: (message) => {
+        handled.push(message);
+        return Promise.reject(new UpstreamError(503, 'storage_unavailable', 'Cosmos DB is unavailable', 5));
+      },
+    });
+    const handler = definition.createHandler(services);
+    // Even on what would be its last delivery, the message does not go to widgets-poison.
+    await expect(handler(MESSAGE, queueContext(5))).resolves.toBe(undefined);
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const last = sent[sent.length - 1];
+      await expect(handler(last?.payload, queueContext(1))).resolves.toBe(undefined);
+    }
+    expect(sent.every((message) => message.queue === 'widgets')).toBe(true);
+    const delays = sent.map((message) => (message.delayMs ?? 0) / 1000);
+    // QUEUE_RETRY_BASE_SECONDS 10 doubling (with up to 10% jitter either way), capped at QUEUE_RETRY_MAX_SECONDS 300.
+    expect(delays[0]).toBeGreaterThanOrEqual(9);
+    expect(delays[0]).toBeLessThanOrEqual(11);
+    expect(delays[3]).toBeGreaterThanOrEqual(72);
+    expect(delays[3]).toBeLessThanOrEqual(88);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(300);
+    expect(delays[8]).toBe(300);
+    const attempts = sent.map(
+      (message) => (message.payload as { _redelivery: { attempt: number } })._redelivery.attempt,
+    );
+    expect(attempts).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const since = new Set(
+      sent.map((message) => (message.payload as { _redelivery: { since: string } })._redelivery.since),
+    );
+    expect(since.size).toBe(1);
+    // The handler always sees the message as it was sent, without the wrapper's field.
+    expect(handled.every((message) => JSON.stringify(message) === JSON.stringify(MESSAGE))).toBe(true);
+    expect(lines.join('\n')).toContain('a dependency is down; the widget message waits for it');
+  });
+
+  it('when a dependency is down and the queue cannot take the message back either, then the delivery fails so the host retries it', async () => {
+    const error = new UpstreamError(503, 'storage_unavailable', 'Cosmos DB is unavailable');
+    const { services } = fakeServices({ sendToQueue: () => Promise.reject(new Error('queue down')) });
+    await expect(queueFunctionThrowing(error).createHandler(services)(MESSAGE, queueContext(2))).rejects.toBe(
+      error,
+    );
+  });
+
   it.each<[string, Error]>([
-    ['a dependency that is down', new UpstreamError(503, 'storage_unavailable', 'Cosmos DB is unavailable')],
     ['an unclassified error', new Error('socket hang up')],
+    [
+      'a deployment the settings got wrong',
+      new UpstreamError(502, 'model_deployment_not_found', 'not found'),
+    ],
   ])(
     'when the handler fails with %s, then the delivery fails so the queue retries it',
     async (_kind, error) => {
@@ -106,16 +167,31 @@ describe('the queue-function wrapper on a poison queue', () => {
     expect(lines.join('\n')).toContain('excerpt="plain text, not JSON"');
   });
 
-  it('when a failure may pass, then the delivery fails so the host retries it', async () => {
+  it('when a dependency is down, then the wrapper (not the handler) puts the message back onto its own poison queue to wait', async () => {
     const { services, sent } = fakeServices();
     const error = new UpstreamError(503, 'storage_unavailable', 'Cosmos DB is unavailable');
+    await expect(onPoisonQueue(error).createHandler(services)(MESSAGE, queueContext(2))).resolves.toBe(
+      undefined,
+    );
+    expect(sent).toEqual([
+      {
+        queue: 'widgets-poison',
+        payload: { ...MESSAGE, _redelivery: { attempt: 1, since: expect.any(String) } },
+        delayMs: expect.any(Number),
+      },
+    ]);
+  });
+
+  it('when another failure may pass, then the delivery fails so the host retries it', async () => {
+    const { services, sent } = fakeServices();
+    const error = new Error('socket hang up');
     await expect(onPoisonQueue(error).createHandler(services)(MESSAGE, queueContext(2))).rejects.toBe(error);
     expect(sent).toEqual([]);
   });
 
   it('when a failure may pass on the last delivery, then the message goes back onto its own poison queue with a delay, never to -poison-poison', async () => {
     const { services, sent, lines } = fakeServices();
-    const error = new UpstreamError(503, 'storage_unavailable', 'Cosmos DB is unavailable');
+    const error = new Error('socket hang up');
     await expect(onPoisonQueue(error).createHandler(services)(MESSAGE, queueContext(5))).resolves.toBe(
       undefined,
     );

@@ -8,7 +8,7 @@ import { defineQueueFunction } from '../../../src/shared/hosting/queue-function'
 import { type FunctionsApp, registerFunctions } from '../../../src/shared/hosting/register-functions';
 import { fakeServices, queueContext } from '../../support/fake-services';
 
-type Registered = { kind: 'http' | 'queue'; name: string; options: Record<string, unknown> };
+type Registered = { kind: 'http' | 'queue' | 'timer'; name: string; options: Record<string, unknown> };
 
 /** An `app` that records what is registered, as the host would see it. */
 function recordingApp() {
@@ -18,6 +18,8 @@ function recordingApp() {
       registered.push({ kind: 'http', name, options }),
     storageQueue: (name: string, options: Record<string, unknown>) =>
       registered.push({ kind: 'queue', name, options }),
+    timer: (name: string, options: Record<string, unknown>) =>
+      registered.push({ kind: 'timer', name, options }),
   } as unknown as FunctionsApp;
   const handler = (name: string) => {
     const found = registered.find((item) => item.name === name)?.options.handler;
@@ -64,7 +66,7 @@ describe('registerFunctions', () => {
     })) as FunctionEntry[];
     const services = jest.fn(() => Promise.resolve(fakeServices().services));
 
-    registerFunctions(app, watched, services);
+    registerFunctions(app, watched, services, { RECOVERY_SCHEDULE: '0 */5 * * * *' });
 
     expect(registered.map(({ kind, name, options }) => ({ kind, name, ...options }))).toEqual(
       functionTable.map((entry) =>
@@ -77,13 +79,15 @@ describe('registerFunctions', () => {
               authLevel: 'anonymous',
               handler: expect.any(Function),
             }
-          : {
-              kind: 'queue',
-              name: entry.name,
-              queueName: entry.queueName,
-              connection: entry.connection,
-              handler: expect.any(Function),
-            },
+          : entry.kind === 'queue'
+            ? {
+                kind: 'queue',
+                name: entry.name,
+                queueName: entry.queueName,
+                connection: entry.connection,
+                handler: expect.any(Function),
+              }
+            : { kind: 'timer', name: entry.name, schedule: '0 */5 * * * *', handler: expect.any(Function) },
       ),
     );
     expect(registered.length).toBeGreaterThanOrEqual(18);

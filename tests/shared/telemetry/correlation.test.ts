@@ -152,12 +152,13 @@ describe('runWithCorrelation', () => {
     expect(bindToInvocation(items)).toBe(items);
   });
 
-  test('when telemetry is not running, then runWithCorrelation only runs the handler', async () => {
+  test('when telemetry is not running, then the handler still runs under its correlation id (for the process-level handlers)', async () => {
     await telemetry.shutdown();
 
     const seen = await runWithCorrelation('abc', () => Promise.resolve(currentCorrelationId()));
 
-    expect(seen).toBeUndefined();
+    expect(seen).toBe('abc');
+    expect(currentCorrelationId()).toBeUndefined();
   });
 
   test('when a handler throws, then the error reaches the caller unchanged', async () => {

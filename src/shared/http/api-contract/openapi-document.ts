@@ -29,7 +29,7 @@ export type DocumentedFunction =
       readonly anonymous: boolean;
       readonly contract: RouteContract | undefined;
     }
-  | { readonly kind: 'queue' };
+  | { readonly kind: 'queue' | 'timer' };
 type HttpFunctionDefinition = Extract<DocumentedFunction, { kind: 'http' }>;
 
 /** The schema of this document's own route. */
