@@ -59,15 +59,25 @@ export function ncrontabProblem(expression: string): string | undefined {
 
 /** The longest time between two runs of a valid schedule, in ms (over its next 200 runs). */
 export function scheduleGapMs(expression: string): number {
-  const read = readSchedule(expression);
-  if ('problem' in read) throw new Error(`not an NCRONTAB schedule: ${read.problem}`);
-  const runs = cronOf(read.croner).nextRuns(GAP_SAMPLE_RUNS, new Date(Date.UTC(2026, 0, 1)));
+  const runs = ncrontabCron(expression).nextRuns(GAP_SAMPLE_RUNS, new Date(Date.UTC(2026, 0, 1)));
   let longest = 0;
   for (const [index, run] of runs.entries()) {
     const previous = runs[index - 1];
     if (previous !== undefined) longest = Math.max(longest, run.getTime() - previous.getTime());
   }
   return longest;
+}
+
+/**
+ * A valid schedule as a (paused) croner job, to compute its occurrences as the Functions host does, in UTC.
+ *
+ * @example
+ * ncrontabCron('0 0 0 13 * Friday').nextRun(); // the next Friday the 13th
+ */
+export function ncrontabCron(expression: string): Cron {
+  const read = readSchedule(expression);
+  if ('problem' in read) throw new Error(`not an NCRONTAB schedule: ${read.problem}`);
+  return cronOf(read.croner);
 }
 
 /** A schedule as croner reads it, with NCRONTAB's rule that both day and day-of-week must match. */
