@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,19 +34,32 @@ process.stdout.write(JSON.stringify({
 }));
 `;
 
+// The built app loaded as the worker loads it, with the worker's listener that ends the process on an
+// uncaught exception; then a request leaves a rejected promise nobody awaits, and the process goes on.
+const WORKER_WITH_A_BUG = `
+process.on('uncaughtException', (error) => {
+  process.stdout.write('worker uncaught exception: ' + error.message + '\\n');
+  process.exit(1);
+});
+require('./dist/dev/local-host/install-core').installFunctionsCore();
+require('./dist/src/index.js');
+const { runWithCorrelation } = require('./dist/src/shared/telemetry/correlation.js');
+runWithCorrelation('request-7', () => void Promise.reject(new Error('a bug nobody awaited')));
+setTimeout(() => process.stdout.write('still serving\\n'), 200);
+`;
+
 function start(env: Record<string, string>): { registered: string[]; loaded: string[] } {
+  return JSON.parse(runChild(CHILD, env)) as { registered: string[]; loaded: string[] };
+}
+
+function runChild(script: string, env: Record<string, string>): string {
   const cwd = mkdtempSync(join(tmpdir(), 'app-start-'));
   try {
-    const stdout = execFileSync(
-      process.execPath,
-      ['-e', CHILD.replaceAll('./dist', join(repoRoot, 'dist'))],
-      {
-        cwd,
-        env: { PATH: process.env.PATH ?? '', ...env },
-        encoding: 'utf8',
-      },
-    );
-    return JSON.parse(stdout) as { registered: string[]; loaded: string[] };
+    return execFileSync(process.execPath, ['-e', script.replaceAll('./dist', join(repoRoot, 'dist'))], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      encoding: 'utf8',
+    });
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }
@@ -63,6 +76,24 @@ describe('the start of the app (src/index.ts)', () => {
     expect(loaded.filter((file) => file.includes(join('dist', 'src', 'functions', 'chat-post.js')))).toEqual(
       [],
     );
+  });
+
+  it('when an invocation leaves a rejected promise nobody awaits, then the app logs it with its correlation id and the worker goes on', () => {
+    const child = spawnSync(
+      process.execPath,
+      ['-e', WORKER_WITH_A_BUG.replaceAll('./dist', join(repoRoot, 'dist'))],
+      {
+        env: { PATH: process.env.PATH ?? '', ...SETTINGS, APPLICATIONINSIGHTS_CONNECTION_STRING: '' },
+        encoding: 'utf8',
+        timeout: 20_000,
+      },
+    );
+    const output = `${child.stdout}${child.stderr}`;
+
+    expect(output).toMatch(/unhandled promise rejection.*correlationId=request-7.*a bug nobody awaited/);
+    expect(output).toContain('still serving');
+    expect(output).not.toContain('worker uncaught exception');
+    expect(child.status).toBe(0);
   });
 
   it('when a setting is invalid, then loading the app fails at once, naming it', () => {

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { Cron } from 'croner';
+import type { Cron } from 'croner';
 import { z } from 'zod';
+
+import { ncrontabCron } from '../../src/shared/config/ncrontab';
 
 /** What the host passes to a timer trigger (the @azure/functions `Timer`). */
 export interface TimerInfo {
@@ -46,7 +48,8 @@ const lockSchema = z.object({ owner: z.string(), until: z.number() });
  * ran fires at start with `isPastDue: true`. A failed run is not retried.
  */
 export async function startTimerListener(options: TimerListenerOptions): Promise<TimerListener> {
-  const cron = new Cron(options.schedule, { paused: true, timezone: 'UTC' });
+  // As NCRONTAB reads it: names in full, and a day and a day of week that must both match.
+  const cron = ncrontabCron(options.schedule);
   const useMonitor = options.useMonitor ?? atMostOncePerMinute(cron);
   const owner = randomUUID();
   const lockFile = join(options.stateDir, 'locks', `${options.name}.json`);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -38,6 +38,23 @@ describe('the local host timer trigger', () => {
     expect(most).toBe(1);
     expect((starts[1] ?? 0) - (starts[0] ?? 0)).toBeGreaterThanOrEqual(2_500);
   }, 30_000);
+
+  it('when the schedule names its day and day of week, then both must match, as in NCRONTAB, and names are read in full', async () => {
+    // Friday the 13th: with cron's "either" rule this would be the next Friday or the next 13th.
+    const timer = await startTimerListener({
+      name: 'friday-13',
+      schedule: '0 0 0 13 * Friday',
+      useMonitor: true,
+      stateDir,
+      log: quiet,
+      invoke: () => Promise.resolve(),
+    });
+    const statusFile = join(stateDir, 'timers', 'friday-13.json');
+    await waitFor(() => Promise.resolve(existsSync(statusFile)), 10_000, 'the schedule status');
+    await timer.stop();
+    const next = new Date((JSON.parse(readFileSync(statusFile, 'utf8')) as { next: string }).next);
+    expect({ day: next.getUTCDate(), weekday: next.getUTCDay() }).toEqual({ day: 13, weekday: 5 });
+  });
 
   it('when two hosts share the storage, then one instance at a time runs the timer', async () => {
     const runs = { a: 0, b: 0 };

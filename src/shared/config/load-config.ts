@@ -4,6 +4,7 @@ import type * as z from 'zod/mini';
 
 import { ConfigError } from '../errors';
 import { parseModelFamilies } from './model-settings';
+import { scheduleGapMs } from './ncrontab';
 import type { Setting, SettingSource } from './setting';
 import type { AppConfig, SettingName } from './settings';
 import { settings } from './settings';
@@ -140,7 +141,27 @@ function crossChecks(config: AppConfig): string[] {
         'platform.enabled, as infra/modules/function-app.bicep does) or use AUTH_MODE=jwt',
     );
   }
-  problems.push(...connectorChecks(config));
+  problems.push(...connectorChecks(config), ...recoveryChecks(config));
+  return problems;
+}
+
+/**
+ * The stuck-job sweep restarts a job's clock when a run finds it unseen: with runs further apart than
+ * half of BATCH_STUCK_AFTER_SECONDS, every run restarts it and nothing is ever re-driven. Work waiting
+ * for a dependency comes back after QUEUE_RETRY_MAX_SECONDS at most, and is not stuck before that.
+ */
+function recoveryChecks(config: AppConfig): string[] {
+  const stuckAfter = config.BATCH_STUCK_AFTER_SECONDS;
+  const gapSeconds = scheduleGapMs(config.RECOVERY_SCHEDULE) / 1000;
+  const problems: string[] = [];
+  if (stuckAfter <= 2 * gapSeconds)
+    problems.push(
+      `BATCH_STUCK_AFTER_SECONDS: ${stuckAfter} must be longer than twice the longest interval of RECOVERY_SCHEDULE "${config.RECOVERY_SCHEDULE}" (2 × ${gapSeconds} = ${2 * gapSeconds} s), or stuck jobs are never re-driven`,
+    );
+  if (stuckAfter <= config.QUEUE_RETRY_MAX_SECONDS)
+    problems.push(
+      `BATCH_STUCK_AFTER_SECONDS: ${stuckAfter} must be longer than QUEUE_RETRY_MAX_SECONDS (${config.QUEUE_RETRY_MAX_SECONDS}), or work still waiting for a dependency is taken for stuck and queued twice`,
+    );
   return problems;
 }
 

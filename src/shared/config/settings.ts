@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 
 import { apiVersion, modelFamilies } from './model-settings';
+import { connectionString } from './monitor-settings';
 import { ncrontab } from './ncrontab';
 import {
   flag,
@@ -201,8 +202,9 @@ export const settings = {
   }),
 
   // Observability
-  APPLICATIONINSIGHTS_CONNECTION_STRING: setting(text(), {
-    description: 'Application Insights connection string; when set, traces, metrics and logs are exported',
+  APPLICATIONINSIGHTS_CONNECTION_STRING: setting(connectionString(), {
+    description:
+      'Application Insights connection string (InstrumentationKey=<GUID>;IngestionEndpoint=...); when set, traces, metrics and logs are exported',
     secret: true,
   }),
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: setting(text(), {

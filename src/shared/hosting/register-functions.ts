@@ -7,6 +7,7 @@ import { CORRELATION_HEADER, correlationIdFrom } from '../http/correlation';
 import { toErrorResponse } from '../http/error-response';
 import { once } from '../lazy';
 import type { FunctionEntry, ScheduleSetting } from './function-definition';
+import { putBack, readRedelivery } from './redelivery';
 
 /** The part of `app` (@azure/functions) that registers functions. */
 export type FunctionsApp = Pick<typeof app, 'http' | 'storageQueue' | 'timer'>;
@@ -59,12 +60,21 @@ export function registerFunctions(
         break;
       }
       case 'queue': {
-        // A failure to load fails the delivery: the host retries it, as for any retryable failure.
         const ready = once(async () => (await entry.load()).createHandler(await services()));
         app.storageQueue(entry.name, {
           queueName: entry.queueName,
           connection: entry.connection,
-          handler: async (message, context) => (await ready())(message, context),
+          handler: async (message, context) => {
+            let handler: Awaited<ReturnType<typeof ready>>;
+            try {
+              handler = await ready();
+            } catch (thrown) {
+              // The wrapper that puts work back is part of what failed to load: do as it does.
+              await waitForLoad(entry.name, entry.queueName, message, thrown, services);
+              return;
+            }
+            await handler(message, context);
+          },
         });
         break;
       }
@@ -84,6 +94,32 @@ export function registerFunctions(
         unregistered(entry);
     }
   }
+}
+
+/**
+ * A queue function that could not load: like a dependency down, this costs the message none of its
+ * poison budget. It goes back onto its own queue with the growing delay of the queue wrapper, counted in
+ * the message, until the function loads. Only when the services themselves cannot be built is there
+ * nothing to send it with: then the delivery fails, and the host's redelivery is what is left.
+ */
+async function waitForLoad(
+  name: string,
+  queueName: string,
+  message: unknown,
+  thrown: unknown,
+  services: () => Promise<Services>,
+): Promise<void> {
+  const built = await services().catch(() => undefined);
+  if (built === undefined) throw thrown;
+  const { payload, redelivery } = readRedelivery(message);
+  const back = await putBack({ queueName, payload, redelivery }, built).catch(() => undefined);
+  if (back === undefined) throw thrown;
+  built.logger().error(`${name} could not load: ${ensureError(thrown).message}; the message waits for it`, {
+    functionName: name,
+    attempt: back.attempt,
+    delaySeconds: back.delaySeconds,
+    waitingSince: back.since,
+  });
 }
 
 /** A kind of row with no case above fails the build here. */

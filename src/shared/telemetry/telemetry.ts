@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 
 import type { AppConfig } from '../config/settings';
+import { ensureError } from '../errors';
 import { createCorrelationLogRecordProcessor, createCorrelationSpanProcessor } from './correlation';
 import { activateTelemetryApi, deactivateTelemetryApi } from './telemetry-api';
 
@@ -72,10 +73,15 @@ export function startTelemetry(
   if (running !== undefined) return running;
   const connectionString = config.APPLICATIONINSIGHTS_CONNECTION_STRING;
   if (connectionString === undefined || connectionString === '') return Promise.resolve(off);
-  running = start(config, connectionString, credential, options).catch((error: unknown) => {
-    running = undefined;
-    throw error;
-  });
+  // Telemetry that cannot start must not fail the invocations: the app runs without it, and says why.
+  running = start(config, connectionString, credential, options).catch((error: unknown): Telemetry => ({
+    ...off,
+    warnings: [`telemetry could not start (${ensureError(error).message}); the app runs without it`],
+    shutdown: () => {
+      running = undefined;
+      return Promise.resolve();
+    },
+  }));
   return running;
 }
 
@@ -87,10 +93,36 @@ async function start(
 ): Promise<Telemetry> {
   const authentication = parseAuthenticationString(config.APPLICATIONINSIGHTS_AUTHENTICATION_STRING);
   const distro = await (options.azureMonitor ?? loadAzureMonitor)();
+  try {
+    startDistro(distro, connectionString, authentication.entra ? credential : undefined);
+    await activateTelemetryApi();
+  } catch (error) {
+    // Started but not usable (the API failed to load): stop it, so a later start does not run it twice.
+    deactivateTelemetryApi();
+    await distro.shutdownAzureMonitor().catch(() => undefined);
+    throw error;
+  }
+  return {
+    exporter: 'azure-monitor',
+    authentication: authentication.entra ? 'entra' : 'instrumentation-key',
+    warnings: authenticationWarnings(config, authentication),
+    shutdown: async () => {
+      deactivateTelemetryApi();
+      running = undefined;
+      await distro.shutdownAzureMonitor().catch(() => undefined);
+    },
+  };
+}
+
+function startDistro(
+  distro: AzureMonitorDistro,
+  connectionString: string,
+  credential: (() => Promise<TokenCredential>) | undefined,
+): void {
   distro.useAzureMonitor({
     azureMonitorExporterOptions: {
       connectionString,
-      ...(authentication.entra ? { credential: deferredCredential(credential) } : {}),
+      ...(credential === undefined ? {} : { credential: deferredCredential(credential) }),
     },
     // Every span is kept (the distro's default keeps 5 traces a second): one span per model call is the
     // point. OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG, read by the distro, override this.
@@ -105,17 +137,6 @@ async function start(
     spanProcessors: [createCorrelationSpanProcessor()],
     logRecordProcessors: [createCorrelationLogRecordProcessor()],
   });
-  await activateTelemetryApi();
-  return {
-    exporter: 'azure-monitor',
-    authentication: authentication.entra ? 'entra' : 'instrumentation-key',
-    warnings: authenticationWarnings(config, authentication),
-    shutdown: async () => {
-      deactivateTelemetryApi();
-      running = undefined;
-      await distro.shutdownAzureMonitor().catch(() => undefined);
-    },
-  };
 }
 
 export interface AuthenticationSetting {

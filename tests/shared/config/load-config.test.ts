@@ -142,6 +142,77 @@ describe('loadConfig', () => {
   });
 });
 
+describe('recovery settings', () => {
+  const load = (env: Record<string, string>) => () => loadConfig(sources({ env: { ...required, ...env } }));
+
+  it.each([
+    ['0 0 0 L * *', /RECOVERY_SCHEDULE: .*"L"/],
+    ['0 0 0 * * MON#1', /RECOVERY_SCHEDULE: .*"#"/],
+    ['0 0 0 ? * *', /RECOVERY_SCHEDULE: .*"\?"/],
+    ['0 0 0 31 2 *', /RECOVERY_SCHEDULE: .*never occurs/],
+  ])('when RECOVERY_SCHEDULE is %s, then start fails saying why', (schedule, reason) => {
+    expect(load({ RECOVERY_SCHEDULE: schedule })).toThrow(reason);
+  });
+
+  it('when BATCH_STUCK_AFTER_SECONDS is not longer than twice the schedule interval, then start fails naming both', () => {
+    // Every 15 minutes with the default 900 s: each run would restart the clock and never re-drive.
+    expect(load({ RECOVERY_SCHEDULE: '0 */15 * * * *' })).toThrow(
+      /BATCH_STUCK_AFTER_SECONDS: .*900.*RECOVERY_SCHEDULE.*1800/,
+    );
+    expect(load({ RECOVERY_SCHEDULE: '0 */15 * * * *', BATCH_STUCK_AFTER_SECONDS: '1800' })).toThrow(
+      /BATCH_STUCK_AFTER_SECONDS/,
+    );
+    expect(
+      load({ RECOVERY_SCHEDULE: '0 */15 * * * *', BATCH_STUCK_AFTER_SECONDS: '1801' })().values
+        .BATCH_STUCK_AFTER_SECONDS,
+    ).toBe(1801);
+  });
+
+  it('when BATCH_STUCK_AFTER_SECONDS is not longer than QUEUE_RETRY_MAX_SECONDS, then start fails naming both', () => {
+    expect(load({ QUEUE_RETRY_MAX_SECONDS: '900' })).toThrow(
+      /BATCH_STUCK_AFTER_SECONDS: .*900.*QUEUE_RETRY_MAX_SECONDS.*900/,
+    );
+    expect(load({ QUEUE_RETRY_MAX_SECONDS: '899' })().values.QUEUE_RETRY_MAX_SECONDS).toBe(899);
+  });
+
+  it('when the defaults are used, then they pass their own rule', () => {
+    expect(load({})().values).toMatchObject({
+      RECOVERY_SCHEDULE: '0 */5 * * * *',
+      BATCH_STUCK_AFTER_SECONDS: 900,
+    });
+  });
+});
+
+describe('telemetry settings', () => {
+  const load = (connectionString: string) => () =>
+    loadConfig(sources({ env: { ...required, APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString } }));
+  const IKEY = 'InstrumentationKey=6f1c3a52-4b7e-4d9a-9c1e-2f8a7b6c5d40';
+
+  it('when the connection string is an unresolved Key Vault reference, then start fails saying so, without printing it', () => {
+    const reference = '@Microsoft.KeyVault(SecretUri=https://kv-app.vault.azure.net/secrets/ai-connection/)';
+    expect(load(reference)).toThrow(/APPLICATIONINSIGHTS_CONNECTION_STRING: .*Key Vault reference/);
+    expect(load(reference)).not.toThrow(/kv-app/);
+  });
+
+  it.each([
+    ['garbage'],
+    ['IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/'],
+    ['InstrumentationKey=not-a-guid'],
+    [`${IKEY};IngestionEndpoint=westeurope`],
+  ])('when the connection string is %s, then start fails naming the setting', (connectionString) => {
+    expect(load(connectionString)).toThrow(/APPLICATIONINSIGHTS_CONNECTION_STRING: .*InstrumentationKey/);
+    expect(load(connectionString)).not.toThrow(connectionString);
+  });
+
+  it('when the connection string is as the portal shows it, then it is kept', () => {
+    const portal = `${IKEY};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/;LiveEndpoint=https://westeurope.livediagnostics.monitor.azure.com/;ApplicationId=0f4b2a61-1c1d-4a8e-9d32-5f0e7a1b2c3d`;
+    expect(load(portal)().values.APPLICATIONINSIGHTS_CONNECTION_STRING).toBe(portal);
+    expect(load(`${IKEY.toLowerCase()};`)().values.APPLICATIONINSIGHTS_CONNECTION_STRING).toBe(
+      `${IKEY.toLowerCase()};`,
+    );
+  });
+});
+
 describe('Azure OpenAI model settings', () => {
   const load = (env: Record<string, string>) => loadConfig(sources({ env: { ...required, ...env } })).values;
 

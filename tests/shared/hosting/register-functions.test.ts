@@ -146,11 +146,13 @@ describe('registerFunctions', () => {
     expect((await handler('widgets-get')(get(), context()))?.jsonBody).toEqual({ widget: 1 });
   });
 
-  it('when a queue function cannot load, then the delivery fails (the host retries it) and the next delivery tries again', async () => {
+  it('when a queue function cannot load because the services cannot be built, then nothing can take the message back: the delivery fails (the host retries it) and the next delivery tries again', async () => {
     const { app, handler } = recordingApp();
     const cause = new Error('services unavailable');
     const services = jest
       .fn<ReturnType<Parameters<typeof registerFunctions>[2]>, []>()
+      // Still down when the wrapper looks for a way to put the message back.
+      .mockRejectedValueOnce(cause)
       .mockRejectedValueOnce(cause)
       .mockResolvedValue(fakeServices().services);
     registerFunctions(
@@ -161,6 +163,47 @@ describe('registerFunctions', () => {
 
     await expect(handler('widgets')({ id: 1 }, queueContext())).rejects.toBe(cause);
     await expect(handler('widgets')({ id: 1 }, queueContext())).resolves.toBeUndefined();
+  });
+});
+
+describe('registerFunctions, when a queue function cannot load', () => {
+  it('when its module fails to load, then the message waits on its own queue with a growing delay, without spending its poison budget, and a later delivery runs it', async () => {
+    const { app, handler } = recordingApp();
+    const handled: unknown[] = [];
+    const load = jest
+      .fn<Promise<typeof widgetsQueue>, []>()
+      .mockRejectedValueOnce(new Error('Cannot find module ./chunk-2.mjs'))
+      .mockRejectedValueOnce(new Error('Cannot find module ./chunk-2.mjs'))
+      .mockResolvedValue(
+        defineQueueFunction({
+          name: 'widgets',
+          queueName: 'widgets',
+          messageName: 'widget',
+          handle: (message) => Promise.resolve(void handled.push(message)),
+        }),
+      );
+    const { services, sent, lines } = fakeServices();
+    registerFunctions(app, [queueFunction({ name: 'widgets', queueName: 'widgets' }, load)], () =>
+      Promise.resolve(services),
+    );
+
+    // Its last delivery by the host's count: a failed delivery now would poison it.
+    await expect(handler('widgets')({ id: 1 }, queueContext(5))).resolves.toBeUndefined();
+    const first = sent.at(-1) as {
+      queue: string;
+      payload: Record<string, unknown>;
+      delayMs?: number;
+    };
+    await expect(handler('widgets')(first.payload, queueContext(5))).resolves.toBeUndefined();
+    const second = sent.at(-1) as typeof first;
+    await handler('widgets')(second.payload, queueContext(1));
+
+    expect(sent.map((message) => message.queue)).toEqual(['widgets', 'widgets']);
+    expect(first.payload).toMatchObject({ id: 1, _redelivery: { attempt: 1 } });
+    expect(second.payload).toMatchObject({ id: 1, _redelivery: { attempt: 2 } });
+    expect(second.delayMs ?? 0).toBeGreaterThan(first.delayMs ?? 0);
+    expect(handled).toEqual([{ id: 1 }]);
+    expect(lines.join('\n')).toMatch(/widgets could not load.*Cannot find module \.\/chunk-2\.mjs/);
   });
 });
 

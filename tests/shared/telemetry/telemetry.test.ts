@@ -132,6 +132,42 @@ describe('startTelemetry', () => {
     await (await first).shutdown();
   });
 
+  test.each([
+    [
+      'the distro throws as it starts',
+      (): AzureMonitorDistro => ({
+        ...fakeDistro().distro,
+        useAzureMonitor: () => {
+          throw new Error('Invalid instrumentation key was provided to the Azure Monitor Exporter');
+        },
+      }),
+      /Invalid instrumentation key/,
+    ],
+    [
+      'the distro cannot be loaded',
+      (): Promise<AzureMonitorDistro> => Promise.reject(new Error("Cannot find module './azure-monitor.js'")),
+      /Cannot find module/,
+    ],
+  ])(
+    'when %s, then telemetry is off with a warning that says why, and the next call does not try again',
+    async (_case, azureMonitor, reason) => {
+      const load = jest.fn<AzureMonitorDistro | Promise<AzureMonitorDistro>, []>(azureMonitor);
+
+      const telemetry = await startTelemetry(config({}), fakeCredential().resolve, { azureMonitor: load });
+      const again = await startTelemetry(config({}), fakeCredential().resolve, { azureMonitor: load });
+
+      expect(telemetry.exporter).toBe('off');
+      expect(telemetry.warnings).toEqual([
+        expect.stringMatching(/telemetry could not start.*runs without it/),
+      ]);
+      expect(telemetry.warnings[0]).toMatch(reason);
+      expect(telemetryApi()).toBeUndefined();
+      expect(again).toBe(telemetry);
+      expect(load).toHaveBeenCalledTimes(1);
+      await telemetry.shutdown();
+    },
+  );
+
   test('when the connection string is empty, then telemetry is off and the distro is not loaded', async () => {
     const load = jest.fn(() => fakeDistro().distro);
 
