@@ -70,7 +70,7 @@ export function cosmosStatus(error: unknown): number | undefined {
 /**
  * Runs a Cosmos call and turns a failure the caller did not expect into the error tree, by Cosmos DB's
  * documented status codes: an outage (no answer, the SDK's timeout, 408, 429 after the SDK's own retries,
- * 449, 500, 502, 503, 504) is a 503/504 that the queue functions wait out; refused credentials or access
+ * 449, 500, 502, 503, 504) is a 503 that the queue functions wait out; refused credentials or access
  * (401, 403), 410 and other 5xx are a 502 the host may retry; any other refusal (400, 404, 409, 412, 413 ...)
  * is about the request itself and never retried. Messages name the status, never the SDK's text.
  */
@@ -105,14 +105,7 @@ const REFUSALS: Readonly<Record<number, string>> = {
 
 function toCosmosError(status: number | undefined): AppError {
   if (status === undefined || OUTAGE.has(status)) {
-    return status === 408 || status === 504
-      ? new UpstreamError(
-          504,
-          'storage_timeout',
-          `Cosmos DB did not answer in time (${status}); retry shortly`,
-          5,
-        )
-      : new UpstreamError(503, 'storage_unavailable', 'Cosmos DB is unavailable; retry shortly', 5);
+    return new UpstreamError(503, 'storage_unavailable', 'Cosmos DB is unavailable; retry shortly', 5);
   }
   if (status === 401 || status === 403) {
     return new UpstreamError(
