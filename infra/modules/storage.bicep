@@ -23,14 +23,18 @@ param appPrincipalId string
 
 // The queues of src/shared/storage-names.ts, each with the poison queue the host moves a message to
 // after maxDequeueCount failed deliveries (the host would create those on first use; creating them
-// here lets an operator watch them from day one).
+// here lets an operator watch them from day one), and the dead-letter queue the recovery function
+// moves a poison message to when it will never re-drive it (the app does not create queues in Azure).
 var queueNames = [
   'batch-jobs'
   'batch-jobs-poison'
+  'batch-jobs-dead'
   'batch-items'
   'batch-items-poison'
+  'batch-items-dead'
   'history-writes'
   'history-writes-poison'
+  'history-writes-dead'
 ]
 
 // Built-in roles. Blob Data Owner (not Contributor) because the Functions host manages blob leases

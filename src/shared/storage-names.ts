@@ -24,5 +24,12 @@ export const queueNames = {
 export const poisonQueueOf = <const Queue extends string>(queue: Queue): `${Queue}-poison` =>
   `${queue}-poison`;
 
+/**
+ * Where the recovery function moves a poison message that will never be re-driven (it can never succeed,
+ * it is not JSON, or it was re-driven POISON_MAX_REDRIVES times), after logging why: kept for inspection,
+ * read by no function. Not a poison queue (`isPoisonQueue` is false for it).
+ */
+export const deadQueueOf = <const Queue extends string>(queue: Queue): `${Queue}-dead` => `${queue}-dead`;
+
 /** A queue the host moves failed messages to: a trigger on it must never move them on to `<queue>-poison-poison`. */
 export const isPoisonQueue = (queue: string): boolean => queue.endsWith('-poison');

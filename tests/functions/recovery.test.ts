@@ -116,4 +116,14 @@ describe('the recovery timer function through the local host, Azurite and the Co
     expect(await status()).toMatchObject({ pending: 0, succeeded: 2, failed: 0 });
     expect(stack.host().output()).toMatch(/poison queue messages re-driven/);
   }, 60_000);
+
+  it('when a message in a poison queue can never be re-driven, then the timer logs why and moves it to <queue>-dead, where nothing reads it', async () => {
+    await (await queue('history-writes-poison')).sendMessage('a line that is not JSON');
+    await waitFor(async () => (await length('history-writes-dead')) === 1, 30_000, 'the move to -dead');
+    expect(await length('history-writes-poison')).toBe(0);
+    expect(stack.host().output()).toMatch(/poison message moved to history-writes-dead: not a JSON object/);
+    // Still there a run later: no function drains a -dead queue.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(await length('history-writes-dead')).toBe(1);
+  }, 40_000);
 });

@@ -1,4 +1,4 @@
-import { cosmosContainers, poisonQueueOf, queueNames } from '../../src/shared/storage-names';
+import { cosmosContainers, deadQueueOf, poisonQueueOf, queueNames } from '../../src/shared/storage-names';
 import {
   allBicepFiles,
   allResources,
@@ -31,7 +31,7 @@ describe('infra resources', () => {
     expect(new Set(used)).toEqual(new Set(files));
   });
 
-  it('when the storage account is declared, then it holds every queue the app uses and its poison queue', () => {
+  it('when the storage account is declared, then it holds every queue the app uses, its poison queue and its dead-letter queue', () => {
     onlyResource('Microsoft.Storage/storageAccounts');
     const queues = resourcesOfType('Microsoft.Storage/storageAccounts/queueServices/queues');
     expect(queues).toHaveLength(1);
@@ -39,7 +39,11 @@ describe('infra resources', () => {
     const declared = stringLiterals(
       variableExpression(readBicep('infra/modules/storage.bicep'), 'queueNames'),
     );
-    const expected = Object.values(queueNames).flatMap((queue) => [queue, poisonQueueOf(queue)]);
+    const expected = Object.values(queueNames).flatMap((queue) => [
+      queue,
+      poisonQueueOf(queue),
+      deadQueueOf(queue),
+    ]);
     expect(new Set(declared)).toEqual(new Set(expected));
   });
 

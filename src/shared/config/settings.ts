@@ -269,6 +269,11 @@ export const settings = {
       'Cap on that delay: work waits for a dependency this long between tries at most, for as long as it is down',
   }),
 
+  QUEUE_RETRY_MAX_WAIT_SECONDS: setting(integer(86_400, 1_800, 604_800), {
+    description:
+      "How long in all queue work waits for a dependency (at least 30 minutes); after it, failures take the host's retries and then the poison queue",
+  }),
+
   // Recovery (the recovery timer function: src/functions/recovery-timer.ts)
   RECOVERY_SCHEDULE: setting(ncrontab('0 */5 * * * *'), {
     description:

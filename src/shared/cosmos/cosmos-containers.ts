@@ -1,7 +1,7 @@
 import type { Container, CosmosClient } from '@azure/cosmos';
 
 import type { AppConfig } from '../config/settings';
-import { ensureError, UpstreamError, ValidationError } from '../errors';
+import { AppError, ensureError, UpstreamError, ValidationError } from '../errors';
 
 /** Pass in `expected` for a paged query: a 400 from Cosmos then means the caller's continuation token was bad. */
 export const CONTINUATION_REJECTED = -400;
@@ -68,8 +68,11 @@ export function cosmosStatus(error: unknown): number | undefined {
 }
 
 /**
- * Runs a Cosmos call; a failure that is not the caller's business (connection refused, 5xx, throttling)
- * becomes a 503 that names the store, never the raw SDK error.
+ * Runs a Cosmos call and turns a failure the caller did not expect into the error tree, by Cosmos DB's
+ * documented status codes: an outage (no answer, the SDK's timeout, 408, 429 after the SDK's own retries,
+ * 449, 500, 502, 503, 504) is a 503 that the queue functions wait out; refused credentials or access
+ * (401, 403), 410 and other 5xx are a 502 the host may retry; any other refusal (400, 404, 409, 412, 413 ...)
+ * is about the request itself and never retried. Messages name the status, never the SDK's text.
  */
 export async function cosmosCall<T>(call: () => Promise<T>, expected: readonly number[] = []): Promise<T> {
   try {
@@ -84,6 +87,44 @@ export async function cosmosCall<T>(call: () => Promise<T>, expected: readonly n
         'invalid_continuation_token',
       );
     }
-    throw new UpstreamError(503, 'storage_unavailable', 'Cosmos DB is unavailable; retry shortly', 5);
+    throw toCosmosError(status);
   }
+}
+
+const OUTAGE = new Set([408, 429, 449, 500, 502, 503, 504]);
+const REFUSALS: Readonly<Record<number, string>> = {
+  400: 'bad request',
+  404: 'not found',
+  405: 'method not allowed',
+  409: 'conflict',
+  412: 'precondition failed',
+  413: 'request entity too large',
+  423: 'locked',
+  424: 'failed dependency',
+};
+
+function toCosmosError(status: number | undefined): AppError {
+  if (status === undefined || OUTAGE.has(status)) {
+    return new UpstreamError(503, 'storage_unavailable', 'Cosmos DB is unavailable; retry shortly', 5);
+  }
+  if (status === 401 || status === 403) {
+    return new UpstreamError(
+      502,
+      'storage_access_denied',
+      `Cosmos DB refused the app's access (${status}); check COSMOS_ENDPOINT and the identity's Cosmos DB data-plane role`,
+    );
+  }
+  // 410: a partition moved, which the SDK normally handles itself.
+  if (status >= 500 || status < 400 || status === 410) {
+    return new UpstreamError(502, 'storage_error', `Cosmos DB answered ${status}`);
+  }
+  // The request itself was refused: the same request would be refused again.
+  return new AppError(
+    502,
+    'storage_rejected',
+    `Cosmos DB refused the request: ${status} ${REFUSALS[status] ?? 'client error'}`,
+    undefined,
+    {},
+    false,
+  );
 }

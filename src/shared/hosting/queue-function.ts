@@ -9,14 +9,15 @@ import { runWithCorrelation } from '../telemetry/correlation';
 import type { QueueFunctionDefinition, QueueScope } from './function-definition';
 import { DEFAULT_CONNECTION } from './function-table';
 import { hostQueueSettings } from './host-settings';
-import { putBack, readRedelivery } from './redelivery';
+import { putBack, readRedelivery, waitedTooLong } from './redelivery';
 
 /**
  * Wraps a queue trigger and applies the one failure rule of every queue function:
  * - a dependency down (`isDependencyDown`: Cosmos DB, the queues or the model unavailable, busy or timing
  *   out) does not spend the message's poison budget: the message goes back onto its own queue with a
  *   delay that doubles with each try (QUEUE_RETRY_BASE_SECONDS, capped at QUEUE_RETRY_MAX_SECONDS),
- *   counted in the message, for as long as the dependency stays down;
+ *   counted in the message, for as long as the dependency stays down, up to QUEUE_RETRY_MAX_WAIT_SECONDS
+ *   in all (counted from `since` in the message); after that the failure takes the host's retries below;
  * - another retryable failure (anything unclassified) fails the delivery, so the host redelivers the
  *   message and moves it to `<queue>-poison` after maxDequeueCount;
  * - a failure that can never succeed (an invalid message, a conflict) moves the message to `<queue>-poison`
@@ -60,7 +61,15 @@ export function defineQueueFunction<const Name extends string, const Queue exten
           );
         } catch (thrown) {
           const error = ensureError(thrown);
-          if (isDependencyDown(thrown)) {
+          if (
+            isDependencyDown(thrown) &&
+            waitedTooLong(redelivery, services.config.QUEUE_RETRY_MAX_WAIT_SECONDS)
+          ) {
+            log.warn(
+              `the ${spec.messageName} message has waited for a dependency longer than QUEUE_RETRY_MAX_WAIT_SECONDS; it is put back no more`,
+              { error, waitingSince: redelivery?.since, attempt: redelivery?.attempt },
+            );
+          } else if (isDependencyDown(thrown)) {
             const retryAfterMs = thrown instanceof UpstreamError ? thrown.retryAfterMs : undefined;
             const back = await putBack(
               { queueName: spec.queueName, payload, redelivery, retryAfterMs },

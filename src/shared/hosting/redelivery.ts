@@ -35,6 +35,19 @@ export function redeliveryDelaySeconds(
 }
 
 /**
+ * Whether a message has waited for a dependency longer than it may (QUEUE_RETRY_MAX_WAIT_SECONDS), counted
+ * from when its waiting began; such a message is put back no more.
+ */
+export function waitedTooLong(
+  redelivery: Redelivery | undefined,
+  maxWaitSeconds: number,
+  now: number = Date.now(),
+): boolean {
+  if (redelivery === undefined) return false;
+  return now - Date.parse(redelivery.since) > maxWaitSeconds * 1000;
+}
+
+/**
  * Puts a message back on its own queue to wait for a dependency: a new message, invisible for the next
  * delay, that counts its attempts and remembers when the waiting began. An object message carries the
  * count in `_redelivery`; anything else cannot, and is left to the host's own redelivery.

@@ -22,6 +22,13 @@ export function createQueueInspector(service: () => Promise<QueueServiceClient>)
     async remove(queue, message) {
       await (await service()).getQueueClient(queue).deleteMessage(message.id, message.popReceipt);
     },
+    async hide(queue, message, hideSeconds) {
+      await (
+        await service()
+      )
+        .getQueueClient(queue)
+        .updateMessage(message.id, message.popReceipt, undefined, hideSeconds);
+    },
   };
 }
 

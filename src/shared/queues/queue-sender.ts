@@ -1,6 +1,6 @@
 import type { QueueClient, QueueServiceClient } from '@azure/storage-queue';
 
-import { UpstreamError } from '../errors';
+import { AppError, UpstreamError } from '../errors';
 import { encodeQueueMessage } from './queue-service';
 
 /** Puts one JSON message on a queue, invisible for `delayMs` when given. */
@@ -35,21 +35,26 @@ export function createQueueSender(
     return client;
   };
   return async (queue, payload, { delayMs = 0 } = {}) => {
+    // Outside the try: a message that cannot be encoded is a bug, not a queue outage.
+    const text = encodeQueueMessage(payload);
     try {
       await (
         await clientOf(queue)
-      ).sendMessage(
-        encodeQueueMessage(payload),
-        delayMs > 0 ? { visibilityTimeout: Math.ceil(delayMs / 1000) } : {},
-      );
+      ).sendMessage(text, delayMs > 0 ? { visibilityTimeout: Math.ceil(delayMs / 1000) } : {});
     } catch (error) {
-      throw toQueueError(error);
+      throw toQueueError(error, queue);
     }
   };
 }
 
-/** A queue service that cannot be reached or answers 5xx is a dependency down; a 4xx is the message's own fault. */
-function toQueueError(error: unknown): unknown {
+const OUTAGE = new Set([408, 429, 500, 502, 503, 504]);
+
+/**
+ * The same rule as for Cosmos DB: no answer, a timeout, throttling or a 5xx outage is a dependency down;
+ * refused access or a missing queue (401, 403, 404: the settings or the Bicep) is a 502 the host may retry;
+ * any other refusal (a 400, a 413 for a message over 64 KB) would be refused again and is never retried.
+ */
+function toQueueError(error: unknown, queue: string): unknown {
   const status =
     typeof error === 'object' &&
     error !== null &&
@@ -57,6 +62,22 @@ function toQueueError(error: unknown): unknown {
     typeof error.statusCode === 'number'
       ? error.statusCode
       : undefined;
-  if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) return error;
-  return new UpstreamError(503, 'queue_unavailable', 'The storage queue is unavailable; retry shortly', 5);
+  if (status === undefined || OUTAGE.has(status)) {
+    return new UpstreamError(503, 'queue_unavailable', 'The storage queue is unavailable; retry shortly', 5);
+  }
+  if (status === 401 || status === 403 || status === 404 || status >= 500) {
+    return new UpstreamError(
+      502,
+      'queue_error',
+      `The storage queue ${queue} answered ${status}; check AzureWebJobsStorage and the app's Storage Queue Data Contributor role`,
+    );
+  }
+  return new AppError(
+    502,
+    'queue_rejected',
+    `The storage queue ${queue} refused the message (${status})`,
+    undefined,
+    {},
+    false,
+  );
 }

@@ -12,6 +12,8 @@ export interface QueueInspector {
   /** Up to `count` messages, hidden from other readers for `hideSeconds`; none when the queue does not exist. */
   receive(queue: string, count: number, hideSeconds: number): Promise<QueuedMessage[]>;
   remove(queue: string, message: QueuedMessage): Promise<void>;
+  /** Keeps a received message out of sight for `hideSeconds` more. */
+  hide(queue: string, message: QueuedMessage, hideSeconds: number): Promise<void>;
 }
 
 /** Marks what the queue functions moved to a poison queue, so the recovery function knows the cause. */

@@ -87,6 +87,15 @@ describe('loadConfig', () => {
     );
   });
 
+  it('when QUEUE_RETRY_MAX_WAIT_SECONDS is shorter than the 30 minutes an outage must not lose anything in, then start fails naming it', () => {
+    expect(() => loadConfig(sources({ env: { ...required, QUEUE_RETRY_MAX_WAIT_SECONDS: '600' } }))).toThrow(
+      /QUEUE_RETRY_MAX_WAIT_SECONDS/,
+    );
+    expect(loadConfig(sources({ env: required })).values.QUEUE_RETRY_MAX_WAIT_SECONDS).toBe(86_400);
+    const { values } = loadConfig(sources({ env: { ...required, QUEUE_RETRY_MAX_WAIT_SECONDS: '1800' } }));
+    expect(values.QUEUE_RETRY_MAX_WAIT_SECONDS).toBe(1_800);
+  });
+
   it('when AUTH_MODE is none inside Azure, then start fails', () => {
     expect(() => loadConfig(sources({ env: { ...required, WEBSITE_SITE_NAME: 'func-app' } }))).toThrow(
       /AUTH_MODE/,

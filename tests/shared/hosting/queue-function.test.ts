@@ -1,3 +1,5 @@
+import { defaultConfig } from '../../../src/shared/config/load-config';
+import { cosmosCall } from '../../../src/shared/cosmos/cosmos-containers';
 import { ConflictError, UpstreamError, ValidationError } from '../../../src/shared/errors';
 import { defineQueueFunction } from '../../../src/shared/hosting/queue-function';
 import { fakeServices, queueContext } from '../../support/fake-services';
@@ -95,6 +97,81 @@ describe('the queue-function wrapper', () => {
     // The handler always sees the message as it was sent, without the wrapper's field.
     expect(handled.every((message) => JSON.stringify(message) === JSON.stringify(MESSAGE))).toBe(true);
     expect(lines.join('\n')).toContain('a dependency is down; the widget message waits for it');
+  });
+
+  it.each([413, 404, 400])(
+    'when Cosmos DB refuses the work itself (%i), then it is no outage: the message moves to <queue>-poison at once instead of circling',
+    async (status) => {
+      const { services, sent, lines } = fakeServices();
+      const definition = defineQueueFunction({
+        name: 'widgets',
+        queueName: 'widgets',
+        messageName: 'widget',
+        handle: () =>
+          cosmosCall(() =>
+            Promise.reject(Object.assign(new Error('refused by the store'), { code: status })),
+          ),
+      });
+      await expect(definition.createHandler(services)(MESSAGE, queueContext(1))).resolves.toBe(undefined);
+      expect(sent).toEqual([
+        {
+          queue: 'widgets-poison',
+          payload: {
+            ...MESSAGE,
+            _poisoned: {
+              retryable: false,
+              reason: expect.stringContaining(String(status)),
+              at: expect.any(String),
+            },
+          },
+        },
+      ]);
+      expect(lines.join('\n')).toContain('invalid widget message moved to widgets-poison');
+    },
+  );
+
+  describe('when a dependency stays down past QUEUE_RETRY_MAX_WAIT_SECONDS', () => {
+    const down = new UpstreamError(503, 'storage_unavailable', 'Cosmos DB is unavailable', 5);
+    const waitingSince = (seconds: number) => ({
+      ...MESSAGE,
+      _redelivery: { attempt: 40, since: new Date(Date.now() - seconds * 1000).toISOString() },
+    });
+
+    it('then the message is put back no more: the host retries it and, after its last delivery, it stays in <queue>-poison', async () => {
+      const { services, sent, lines } = fakeServices();
+      const handler = queueFunctionThrowing(down).createHandler(services);
+      // The default cap is 24 hours.
+      await expect(handler(waitingSince(24 * 3_600 + 60), queueContext(1))).rejects.toBe(down);
+      await expect(handler(waitingSince(24 * 3_600 + 60), queueContext(5))).rejects.toBe(down);
+      expect(sent).toEqual([]);
+      const log = lines.join('\n');
+      expect(log).toContain('has waited for a dependency longer than QUEUE_RETRY_MAX_WAIT_SECONDS');
+      expect(log).toContain('the widget message failed its last delivery; it stays in widgets-poison');
+    });
+
+    it('then a message that has waited less than the cap is still put back', async () => {
+      const { services, sent } = fakeServices();
+      await expect(
+        queueFunctionThrowing(down).createHandler(services)(waitingSince(3_600), queueContext(5)),
+      ).resolves.toBe(undefined);
+      expect(sent).toEqual([
+        {
+          queue: 'widgets',
+          payload: { ...MESSAGE, _redelivery: { attempt: 41, since: expect.any(String) } },
+          delayMs: expect.any(Number),
+        },
+      ]);
+    });
+
+    it('then a shorter cap from the settings applies', async () => {
+      const { services, sent } = fakeServices({
+        config: { ...defaultConfig(), QUEUE_RETRY_MAX_WAIT_SECONDS: 1_800 },
+      });
+      await expect(
+        queueFunctionThrowing(down).createHandler(services)(waitingSince(1_900), queueContext(1)),
+      ).rejects.toBe(down);
+      expect(sent).toEqual([]);
+    });
   });
 
   it('when a dependency is down and the queue cannot take the message back either, then the delivery fails so the host retries it', async () => {

@@ -6,6 +6,7 @@ import { recordingLogger } from '../../support/test-logger';
 /** Queues in memory: a received message is hidden until it is removed (as for the length of a run). */
 function memoryQueues() {
   const queues = new Map<string, QueuedMessage[]>();
+  const hidden: { queue: string; id: string; hideSeconds: number }[] = [];
   let next = 0;
   const inspector: QueueInspector = {
     receive: (queue, count) => {
@@ -15,6 +16,8 @@ function memoryQueues() {
       return Promise.resolve(taken);
     },
     remove: () => Promise.resolve(),
+    hide: (queue, message, hideSeconds) =>
+      Promise.resolve(void hidden.push({ queue, id: message.id, hideSeconds })),
   };
   const put = (queue: string, payload: unknown, insertedOn = new Date(0)) => {
     next += 1;
@@ -23,13 +26,14 @@ function memoryQueues() {
       { id: `m${next}`, popReceipt: 'r', insertedOn, payload },
     ]);
   };
-  return { inspector, put };
+  return { inspector, put, hidden };
 }
 
 describe('re-driving poison queues', () => {
   const NOW = Date.parse('2026-12-02T03:00:00Z');
-  const setUp = (dependenciesUp = true) => {
-    const { inspector, put } = memoryQueues();
+  const setUp = (dependenciesUp = true, afterMs = 60_000) => {
+    const { inspector, put, hidden } = memoryQueues();
+    const { log, lines } = recordingLogger();
     const sent: { queue: string; payload: unknown }[] = [];
     const run = () =>
       redrivePoisonQueues({
@@ -37,13 +41,13 @@ describe('re-driving poison queues', () => {
         send: (queue, payload) => Promise.resolve(void sent.push({ queue, payload })),
         undrained: ['history-writes'],
         all: ['history-writes', 'batch-items'],
-        afterMs: 60_000,
+        afterMs,
         maxRedrives: 2,
         dependenciesUp: () => Promise.resolve(dependenciesUp),
-        log: recordingLogger().log,
+        log,
         now: () => NOW,
       });
-    return { put, sent, run };
+    return { put, sent, run, hidden, lines };
   };
 
   it('when a message has waited long enough, then it goes back onto its queue with its re-drive counted', async () => {
@@ -58,17 +62,38 @@ describe('re-driving poison queues', () => {
     expect(report.redriven).toEqual({ 'history-writes-poison': 2 });
   });
 
-  it('when a message is recent, was re-driven too often or can never succeed, then it stays', async () => {
-    const { put, sent, run } = setUp();
-    put('history-writes-poison', { turnId: 'recent' }, new Date(NOW - 1_000));
+  it('when a message is recent, then it stays, hidden until it has waited long enough', async () => {
+    const { put, sent, run, hidden } = setUp(true, 900_000);
+    put('history-writes-poison', { turnId: 'recent' }, new Date(NOW - 100_000));
+    expect((await run()).kept).toBe(1);
+    expect(sent).toEqual([]);
+    expect(hidden).toEqual([{ queue: 'history-writes-poison', id: 'm1', hideSeconds: 800 }]);
+  });
+
+  it('when a message was re-driven too often, can never succeed or is not JSON, then it is logged with why and moved to <queue>-dead, never re-driven', async () => {
+    const { put, sent, run, lines } = setUp();
     put('history-writes-poison', { turnId: 'often', _redriven: 2 });
     put('history-writes-poison', {
       turnId: 'invalid',
       _poisoned: { retryable: false, reason: 'not a turn' },
     });
     put('history-writes-poison', 'not even JSON');
-    expect((await run()).kept).toBe(4);
-    expect(sent).toEqual([]);
+    const report = await run();
+    expect(report).toMatchObject({ redriven: {}, dead: { 'history-writes-dead': 3 }, kept: 0 });
+    expect(sent).toEqual([
+      { queue: 'history-writes-dead', payload: { turnId: 'often', _redriven: 2 } },
+      {
+        queue: 'history-writes-dead',
+        payload: { turnId: 'invalid', _poisoned: { retryable: false, reason: 'not a turn' } },
+      },
+      { queue: 'history-writes-dead', payload: 'not even JSON' },
+    ]);
+    const log = lines.join('\n');
+    expect(log).toContain('moved to history-writes-dead: re-driven 2 times (POISON_MAX_REDRIVES)');
+    expect(log).toContain(
+      'moved to history-writes-dead: its queue function found it can never succeed: not a turn',
+    );
+    expect(log).toContain('moved to history-writes-dead: not a JSON object');
   });
 
   it('when a dependency is still down, then nothing leaves a poison queue, but -poison-poison still goes back to -poison', async () => {
@@ -77,6 +102,65 @@ describe('re-driving poison queues', () => {
     put('batch-items-poison-poison', { jobId: 'j1', items: [] });
     await run();
     expect(sent).toEqual([{ queue: 'batch-items-poison', payload: { jobId: 'j1', items: [] } }]);
+  });
+
+  it('when more messages that never succeed than one run looks at sit ahead of a good one, then within a few runs the good one is re-driven and the others are in <queue>-dead', async () => {
+    // A queue with visibility: what a run receives stays hidden for the time it asked for, as in Azure.
+    let now = NOW;
+    const queues = new Map<string, (QueuedMessage & { visibleAt: number })[]>();
+    const of = (queue: string) => queues.get(queue) ?? queues.set(queue, []).get(queue) ?? [];
+    const inspector: QueueInspector = {
+      receive: (queue, count, hideSeconds) => {
+        const visible = of(queue)
+          .filter((message) => message.visibleAt <= now)
+          .slice(0, count);
+        for (const message of visible) message.visibleAt = now + hideSeconds * 1000;
+        return Promise.resolve(visible);
+      },
+      remove: (queue, message) => {
+        const messages = of(queue);
+        messages.splice(
+          messages.findIndex((candidate) => candidate.id === message.id),
+          1,
+        );
+        return Promise.resolve();
+      },
+      hide: (queue, message, hideSeconds) => {
+        const found = of(queue).find((candidate) => candidate.id === message.id);
+        if (found !== undefined) found.visibleAt = now + hideSeconds * 1000;
+        return Promise.resolve();
+      },
+    };
+    const put = (queue: string, id: string, payload: unknown) =>
+      of(queue).push({ id, popReceipt: 'r', insertedOn: new Date(0), payload, visibleAt: 0 });
+    for (let index = 0; index < 300; index++) put('history-writes-poison', `bad${index}`, 'not json');
+    put('history-writes-poison', 'good', { turnId: 't' });
+    const sent: { queue: string; payload: unknown }[] = [];
+    const { log, lines } = recordingLogger();
+    for (let run = 0; run < 3; run++) {
+      await redrivePoisonQueues({
+        inspector,
+        send: (queue, payload) => {
+          sent.push({ queue, payload });
+          put(queue, `copy${sent.length}`, payload);
+          return Promise.resolve();
+        },
+        undrained: ['history-writes'],
+        all: [],
+        afterMs: 60_000,
+        maxRedrives: 3,
+        dependenciesUp: () => Promise.resolve(true),
+        log,
+        now: () => now,
+      });
+      now += 5 * 60_000; // the next occurrence of the schedule
+    }
+    expect(sent.filter((message) => message.queue === 'history-writes')).toEqual([
+      { queue: 'history-writes', payload: { turnId: 't', _redriven: 1 } },
+    ]);
+    expect(sent.filter((message) => message.queue === 'history-writes-dead')).toHaveLength(300);
+    expect(of('history-writes-poison')).toEqual([]);
+    expect(lines.join('\n')).toContain('moved to history-writes-dead: not a JSON object');
   });
 
   it('when one part of the recovery run fails, then the other still runs and the failure is logged', async () => {

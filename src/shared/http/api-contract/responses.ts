@@ -80,6 +80,9 @@ export const modelErrors = {
 } as const;
 
 export const storageErrors = {
+  502: errorResponse(
+    "Cosmos DB or the storage queue refused the request (storage_rejected, queue_rejected) or the app's access (storage_access_denied, queue_error), or answered an unexpected error (storage_error)",
+  ),
   503: errorResponse('Cosmos DB or storage is unavailable; retry shortly', 'Retry-After'),
 } as const;
 
