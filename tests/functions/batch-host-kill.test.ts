@@ -101,7 +101,14 @@ describe('the local host killed with SIGKILL while a batch submission fans out, 
   const frozen = () => {
     const azurite = stack.azurite;
     if (azurite === undefined) throw new Error('no Azurite');
-    return { start: () => azurite.pause(), end: () => azurite.resume() };
+    return {
+      start: () => {
+        azurite.pause();
+      },
+      end: () => {
+        azurite.resume();
+      },
+    };
   };
 
   const expectEveryItemOnce = async (jobId: string) => {
@@ -156,7 +163,12 @@ describe('the local host killed with SIGKILL while a batch submission fans out, 
       );
       base = (await stack.startHost({ ...HOST, AzureWebJobsStorage: storage })).url;
       stack.model?.resetStats();
-      const partition = { start: () => proxy.cut(), end: () => undefined };
+      const partition = {
+        start: () => {
+          proxy.cut();
+        },
+        end: () => undefined,
+      };
       const jobId = await crashDuringFanOut(
         { items: items('Abandoned'), schema: SCHEMA },
         'host-kill-alone',
