@@ -1,5 +1,6 @@
 import { waitFor } from '../../dev/stack/ports';
 import { itemConversationId, jobIdFromIdempotencyKey } from '../../src/shared/batch/deterministic-ids';
+import { batchResults } from '../support/batch-results';
 import { easyAuthHeaders } from '../support/identity';
 import { startPartitionProxy } from '../support/partition-proxy';
 import { getJson, startTestStack, type TestStack } from '../support/test-stack';
@@ -53,19 +54,10 @@ describe('the local host killed with SIGKILL while a batch submission fans out, 
       status: number;
       body: Status;
     };
-  const indexes = async (jobId: string) => {
-    const found: number[] = [];
-    let token: string | undefined;
-    do {
-      const query = token === undefined ? '' : `&continuationToken=${encodeURIComponent(token)}`;
-      const page = (
-        await getJson(`${base}/api/batch-jobs/${jobId}/results?pageSize=100${query}`, { headers: OWNER })
-      ).body as { items: { index: number; output?: unknown }[]; continuationToken?: string };
-      found.push(...page.items.filter((item) => item.output !== undefined).map((item) => item.index));
-      token = page.continuationToken;
-    } while (token !== undefined);
-    return found;
-  };
+  const indexes = async (jobId: string) =>
+    (await batchResults(base, jobId, OWNER))
+      .filter((item) => item.output !== undefined)
+      .map((item) => item.index);
 
   /**
    * Submits, and kills the host once the job document is stored and its slices are on their way to a
