@@ -84,12 +84,17 @@ function refuse(
   state: SimulatorState,
   accepted: AcceptedChat,
   phrases: MagicPhrases,
-): { reply?: Reply; remaining: Remaining } {
+): { reply?: Reply; reset?: true; remaining: Remaining } {
   const { options } = state;
   const { apiVersion, chat } = accepted;
-  const fault = state.faultInjector.draw(options.failureRate429, options.failureRate500);
+  const fault = state.faultInjector.draw(
+    options.failureRate429,
+    options.failureRate500,
+    options.failureRateReset,
+  );
   if (fault !== undefined) {
     state.count('injectedFailures');
+    if (fault === 'connection-reset') return { reset: true, remaining: {} };
     const reply =
       fault === 'rate-limit'
         ? rateLimited(apiVersion, 'call', options.injectedRetryAfterMs)
@@ -145,6 +150,11 @@ export async function handleChatCompletions(
     const { chat, spec } = accepted;
     const phrases = readMagicPhrases(lastUserText(chat.messages));
     const refusal = refuse(state, accepted, phrases);
+    if (refusal.reset === true) {
+      // An RST, not a FIN: the client sees ECONNRESET with no status line, as when a connection drops.
+      response.socket?.resetAndDestroy();
+      return;
+    }
     const headers = { ...idHeaders, ...rateLimitHeaders(refusal.remaining) };
     if (refusal.reply !== undefined) {
       sendReply(response, refusal.reply, headers);

@@ -23,6 +23,7 @@ const environmentSchema = z.object({
   SIM_MODEL_TPM: optional(number.pipe(z.number().positive())),
   SIM_MODEL_FAILURE_RATE_429: optional(number.pipe(z.number().min(0).max(1))),
   SIM_MODEL_FAILURE_RATE_500: optional(number.pipe(z.number().min(0).max(1))),
+  SIM_MODEL_FAILURE_RATE_RESET: optional(number.pipe(z.number().min(0).max(1))),
   SIM_MODEL_RETRY_AFTER_MS: optional(number.pipe(z.number().min(0))),
   SIM_MODEL_SEED: optional(number.pipe(z.number().int())),
 });
@@ -43,6 +44,7 @@ export function readEnvironmentOptions(environment: NodeJS.ProcessEnv): ModelSim
     tokensPerMinute: settings.SIM_MODEL_TPM,
     failureRate429: settings.SIM_MODEL_FAILURE_RATE_429,
     failureRate500: settings.SIM_MODEL_FAILURE_RATE_500,
+    failureRateReset: settings.SIM_MODEL_FAILURE_RATE_RESET,
     injectedRetryAfterMs: settings.SIM_MODEL_RETRY_AFTER_MS,
     seed: settings.SIM_MODEL_SEED,
   });

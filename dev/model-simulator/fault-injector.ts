@@ -1,4 +1,4 @@
-export type InjectedFault = 'rate-limit' | 'server-error';
+export type InjectedFault = 'rate-limit' | 'server-error' | 'connection-reset';
 
 /** mulberry32: tiny, fast, and the same sequence for the same seed on every machine. */
 function createRandom(seed: number): () => number {
@@ -25,9 +25,10 @@ export class FaultInjector {
   }
 
   // Draws only for non-zero rates, so the outcome of a run depends on nothing but the seed and the rates.
-  draw(rate429: number, rate500: number): InjectedFault | undefined {
+  draw(rate429: number, rate500: number, rateReset = 0): InjectedFault | undefined {
     if (rate429 > 0 && this.random() < rate429) return 'rate-limit';
     if (rate500 > 0 && this.random() < rate500) return 'server-error';
+    if (rateReset > 0 && this.random() < rateReset) return 'connection-reset';
     return undefined;
   }
 }

@@ -27,6 +27,11 @@ export interface ModelSimulatorOptions {
   failureRate429?: number;
   /** 0..1 probability of an injected 500 (default 0). */
   failureRate500?: number;
+  /**
+   * 0..1 probability that a request's connection is reset (TCP RST) once its body is read, before any
+   * answer (default 0): a dropped load balancer connection or a crashed backend, as the client sees it.
+   */
+  failureRateReset?: number;
   /** retry-after-ms sent with injected 429s (default 1000). */
   injectedRetryAfterMs?: number;
   /** Seed of the PRNG used for fault injection, so runs are reproducible (default 1). */
@@ -79,6 +84,7 @@ export interface ResolvedOptions {
   readonly tokensPerMinute: number | undefined;
   readonly failureRate429: number;
   readonly failureRate500: number;
+  readonly failureRateReset: number;
   readonly injectedRetryAfterMs: number;
   readonly seed: number;
 }
@@ -94,6 +100,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   tokensPerMinute: undefined,
   failureRate429: 0,
   failureRate500: 0,
+  failureRateReset: 0,
   injectedRetryAfterMs: 1000,
   seed: 1,
 };
@@ -113,6 +120,7 @@ export const runtimeOptionsSchema = z.strictObject({
   tokensPerMinute: perMinute,
   failureRate429: probability.optional(),
   failureRate500: probability.optional(),
+  failureRateReset: probability.optional(),
   injectedRetryAfterMs: delayMs.optional(),
   seed: z.number().int().optional(),
 });
@@ -147,6 +155,7 @@ export function applyOptions(current: ResolvedOptions, changes: RuntimeOptions):
       : current.tokensPerMinute,
     failureRate429: changes.failureRate429 ?? current.failureRate429,
     failureRate500: changes.failureRate500 ?? current.failureRate500,
+    failureRateReset: changes.failureRateReset ?? current.failureRateReset,
     injectedRetryAfterMs: changes.injectedRetryAfterMs ?? current.injectedRetryAfterMs,
     seed: changes.seed ?? current.seed,
   };

@@ -15,6 +15,12 @@ export interface AzuriteOptions {
 export interface Azurite {
   readonly connectionString: string;
   readonly queueEndpoint: string;
+  /**
+   * Freezes Azurite (SIGSTOP): its connections stay open and unanswered, as a hung storage service's do,
+   * and a request sent meanwhile may still be carried out once it is thawed (SIGCONT, `resume`).
+   */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -86,8 +92,11 @@ export async function startAzurite(options: AzuriteOptions): Promise<Azurite> {
   return {
     connectionString: `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${key};QueueEndpoint=${queueEndpoint};${blob}${table}`,
     queueEndpoint,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
     async stop() {
       if (!hasExited) {
+        child.kill('SIGCONT');
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
         await exited;

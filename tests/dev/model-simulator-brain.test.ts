@@ -141,6 +141,7 @@ describe('environment options', () => {
       SIM_MODEL_DEPLOYMENTS: 'chat, gpt-4o',
       SIM_MODEL_RPM: '60',
       SIM_MODEL_FAILURE_RATE_500: '0.25',
+      SIM_MODEL_FAILURE_RATE_RESET: '0.5',
       SIM_MODEL_TPM: '',
     });
 
@@ -149,6 +150,7 @@ describe('environment options', () => {
       deployments: ['chat', 'gpt-4o'],
       requestsPerMinute: 60,
       failureRate500: 0.25,
+      failureRateReset: 0.5,
     });
   });
 

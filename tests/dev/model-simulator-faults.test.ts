@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { APIError, AzureOpenAI } from 'openai';
+import { APIConnectionError, APIError, AzureOpenAI } from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { z } from 'zod';
 
@@ -83,6 +83,7 @@ afterEach(() => {
     tokensPerMinute: undefined,
     failureRate429: 0,
     failureRate500: 0,
+    failureRateReset: 0,
   });
   simulator.resetStats();
 });
@@ -280,6 +281,29 @@ describe('rate limits and faults', () => {
     expect(error.status).toBe(500);
     expect(error.message).toContain('The server had an error while processing your request');
     expect(simulator.stats()).toMatchObject({ requests: 1, injectedFailures: 1 });
+  });
+
+  test('when resets are injected at rate 1, then the connection drops with no answer and is counted', async () => {
+    simulator.configure({ failureRateReset: 1 });
+
+    const error = await ask('hi').then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+
+    expect(error).toBeInstanceOf(APIConnectionError);
+    // The openai client wraps fetch's TypeError, whose cause is the socket's error.
+    const socketError = ((error as APIConnectionError).cause as { cause?: { code?: string } } | undefined)
+      ?.cause;
+    expect(socketError?.code).toBe('ECONNRESET');
+    expect(await waitForStats((stats) => stats.aborted === 1)).toMatchObject({
+      requests: 1,
+      injectedFailures: 1,
+      completed: 0,
+      aborted: 1,
+    });
+    simulator.configure({ failureRateReset: 0 });
+    expect(await statusOf('hi')).toBe(200);
   });
 
   test('when 429s are injected at rate 1, then retry-after-ms is the configured one', async () => {

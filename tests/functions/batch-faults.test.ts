@@ -7,6 +7,7 @@ import { createCosmosBatchStore } from '../../src/shared/batch/cosmos-batch-stor
 import { createCosmosClient } from '../../src/shared/cosmos/cosmos-client';
 import { createContainerProvider } from '../../src/shared/cosmos/cosmos-containers';
 import { encodeQueueMessage } from '../../src/shared/queues/queue-service';
+import { batchResults } from '../support/batch-results';
 import { easyAuthHeaders } from '../support/identity';
 import { getJson, startTestStack, type TestStack } from '../support/test-stack';
 
@@ -58,19 +59,8 @@ describe('batch jobs under faults, through two local hosts, Azurite, the Cosmos 
     });
   const status = async (jobId: string) =>
     (await getJson(`${first}/api/batch-jobs/${jobId}`, { headers: OWNER })).body as Status;
-  const indexes = async (jobId: string) => {
-    const found: number[] = [];
-    let token: string | undefined;
-    do {
-      const query = token === undefined ? '' : `&continuationToken=${encodeURIComponent(token)}`;
-      const page = (
-        await getJson(`${first}/api/batch-jobs/${jobId}/results?pageSize=100${query}`, { headers: OWNER })
-      ).body as { items: { index: number }[]; continuationToken?: string };
-      found.push(...page.items.map((item) => item.index));
-      token = page.continuationToken;
-    } while (token !== undefined);
-    return found;
-  };
+  const indexes = async (jobId: string) =>
+    (await batchResults(first, jobId, OWNER)).map((item) => item.index);
   const untilDone = (jobId: string, timeoutMs = 60_000) =>
     waitFor(async () => (await status(jobId)).pending === 0, timeoutMs, `job ${jobId}`);
   const settle = () => new Promise((resolve) => setTimeout(resolve, 4_000));

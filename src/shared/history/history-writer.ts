@@ -6,7 +6,10 @@ import type { TurnRecord } from './turn-record';
 export type PersistOutcome = 'stored' | 'queued' | 'failed';
 
 export interface HistoryWriter {
-  /** Writes a finished (or cut-off) turn; never throws: the chat answer must not fail because of history. */
+  /**
+   * Writes a finished (or cut-off) turn; never throws. 'failed' (neither Cosmos DB nor the queue took it)
+   * is for the caller to act on: a chat turn then fails rather than show an answer that is not kept.
+   */
   persist(turn: TurnRecord, log: Logger): Promise<PersistOutcome>;
 }
 

@@ -37,10 +37,11 @@ const averageTool = defineTool({
 });
 const AVERAGE_CALL = { id: 'call-1', name: 'average_score', arguments: '{}' };
 
-function setUp(steps: Step[], settings: Partial<ChatSettings> = {}) {
+function setUp(steps: Step[], settings: Partial<ChatSettings> = {}, options: { historyDown?: boolean } = {}) {
   const model = new ScriptedChatModel(...steps);
   const store = new InMemoryHistoryStore();
   const queued: TurnRecord[] = [];
+  if (options.historyDown === true) store.appendTurn = () => Promise.reject(new Error('Cosmos DB is down'));
   const chat = createChatService({
     model,
     tools: createToolRegistry([averageTool]),
@@ -48,7 +49,10 @@ function setUp(steps: Step[], settings: Partial<ChatSettings> = {}) {
     store,
     writer: createHistoryWriter({
       store,
-      enqueue: (turn) => Promise.resolve(void queued.push(turn)),
+      enqueue: (turn) =>
+        options.historyDown === true
+          ? Promise.reject(new Error('the queue is down'))
+          : Promise.resolve(void queued.push(turn)),
       timeoutMs: 1_000,
     }),
   });
@@ -223,6 +227,30 @@ describe('chat service', () => {
       { role: 'user', content: 'Tell me' },
       { role: 'assistant', content: 'All of it' },
     ]);
+  });
+
+  it('when neither Cosmos DB nor the history queue takes a finished turn, then the caller gets a 503 instead of an answer that would be lost', async () => {
+    const { chat, context } = setUp(
+      [{ content: 'Never kept' }, { content: 'Never kept either' }],
+      {},
+      {
+        historyDown: true,
+      },
+    );
+    await expect(chat.answer(request({ message: 'Tell me' }), context())).rejects.toMatchObject({
+      status: 503,
+      code: 'storage_unavailable',
+      retryable: true,
+    });
+    const { events } = await chat.stream(request({ message: 'Tell me' }), context());
+    const types: string[] = [];
+    await expect(
+      (async () => {
+        for await (const event of events) types.push(event.type);
+      })(),
+    ).rejects.toMatchObject({ code: 'storage_unavailable' });
+    expect(types).not.toContain('finish');
+    expect(types).toContain('text-delta');
   });
 
   it('when a turn calls a tool, then the call and its result are stored and sent again when the conversation continues', async () => {
