@@ -20,6 +20,9 @@ export class InMemoryBatchStore implements BatchStore {
   readonly #slices = new Map<string, BatchSlice[]>();
   readonly #closed = new Set<string>();
 
+  /** `now` is the clock leases are judged by (the Cosmos DB store uses the machine's). */
+  constructor(private readonly now: () => number = Date.now) {}
+
   createJob(job: BatchJob): Promise<'created' | 'exists'> {
     if (this.jobs.has(job.jobId)) return Promise.resolve('exists');
     this.jobs.set(job.jobId, structuredClone(job));
@@ -44,15 +47,19 @@ export class InMemoryBatchStore implements BatchStore {
     const job = this.jobs.get(jobId);
     if (job === undefined || job.fannedOut) return Promise.resolve(undefined);
     const held = job.fanOut;
-    if (held !== undefined && held.owner !== owner && held.leaseUntil > new Date().toISOString())
+    if (held !== undefined && held.owner !== owner && held.leaseUntil > new Date(this.now()).toISOString())
       return Promise.resolve(undefined);
     const fanOut = { owner, leaseUntil, queuedSlices: held?.queuedSlices ?? 0 };
     this.jobs.set(jobId, { ...job, fanOut });
     return Promise.resolve(fanOut);
   }
 
-  recordFanOut(jobId: string, fanOut: FanOut, done: boolean): Promise<void> {
-    return this.#update(jobId, (job) => ({ ...job, fanOut, fannedOut: job.fannedOut || done }));
+  recordFanOut(jobId: string, fanOut: FanOut, done: boolean): Promise<boolean> {
+    const job = this.jobs.get(jobId);
+    if (job === undefined) return Promise.reject(new Error(`no job ${jobId}`));
+    if (job.fanOut?.owner !== fanOut.owner) return Promise.resolve(false);
+    this.jobs.set(jobId, { ...job, fanOut, fannedOut: job.fannedOut || done });
+    return Promise.resolve(true);
   }
 
   openJobs(): Promise<BatchJob[]> {

@@ -70,8 +70,11 @@ export interface BatchStore {
   getSlices(jobId: string, requestHash: string): Promise<BatchSlice[]>;
   /** Takes over the fan-out of a job not yet fanned out whose lease has run out; undefined when another holds it. */
   claimFanOut(jobId: string, owner: string, leaseUntil: string): Promise<FanOut | undefined>;
-  /** Records how many slices are queued (and renews the lease); `done` marks the job fanned out. */
-  recordFanOut(jobId: string, fanOut: FanOut, done: boolean): Promise<void>;
+  /**
+   * Records how many slices are queued (and renews the lease); `done` marks the job fanned out. Only while
+   * `fanOut.owner` still holds the lease: false (and nothing written) when another has taken it over.
+   */
+  recordFanOut(jobId: string, fanOut: FanOut, done: boolean): Promise<boolean>;
   /** Jobs the recovery function has not yet seen finished, across partitions. */
   openJobs(): Promise<BatchJob[]>;
   recordProgress(jobId: string, progress: JobProgress): Promise<void>;

@@ -24,6 +24,7 @@ export interface BatchWorkerDeps {
   /** max_completion_tokens of each extraction call (CHAT_MAX_COMPLETION_TOKENS). */
   readonly maxCompletionTokens: number;
   readonly log: Logger;
+  readonly now?: () => number;
 }
 
 // A 429 asking for less than this is waited out in the worker; a longer one sends the item back to the queue.
