@@ -19,6 +19,7 @@ export class InMemoryBatchStore implements BatchStore {
   readonly #attemptErrors = new Map<string, string>();
   readonly #slices = new Map<string, BatchSlice[]>();
   readonly #closed = new Set<string>();
+  readonly #attempted = new Map<string, string>();
 
   /** `now` is the clock leases are judged by (the Cosmos DB store uses the machine's). */
   constructor(private readonly now: () => number = Date.now) {}
@@ -100,6 +101,15 @@ export class InMemoryBatchStore implements BatchStore {
   recordAttemptError(jobId: string, index: number, error: string): Promise<void> {
     this.#attemptErrors.set(`${jobId}\n${index}`, error);
     return Promise.resolve();
+  }
+
+  recordAttempt(jobId: string, at: string): Promise<void> {
+    this.#attempted.set(jobId, at);
+    return Promise.resolve();
+  }
+
+  lastAttemptAt(jobId: string): Promise<string | undefined> {
+    return Promise.resolve(this.#attempted.get(jobId));
   }
 
   lastAttemptError(jobId: string, index: number): Promise<string | undefined> {

@@ -86,6 +86,12 @@ export interface BatchStore {
   /** Writes an item's outcome once; a second write of the same index changes nothing. */
   saveResult(jobId: string, result: ItemResult): Promise<'created' | 'exists'>;
   recordAttemptError(jobId: string, index: number, error: string): Promise<void>;
+  /**
+   * A delivery of some of the job's items ended without their outcome (it failed, or rate limits sent them
+   * back): they are still being tried, so the recovery function leaves the job alone for a while.
+   */
+  recordAttempt(jobId: string, at: string): Promise<void>;
+  lastAttemptAt(jobId: string): Promise<string | undefined>;
   lastAttemptError(jobId: string, index: number): Promise<string | undefined>;
   counts(jobId: string): Promise<BatchCounts>;
   listResults(jobId: string, page: { size: number; continuationToken?: string }): Promise<Page<ItemResult>>;

@@ -53,6 +53,8 @@ const resultId = (index: number) => `result-${index}`;
 // A slice's id names the submission it came from: a different body under a reused key never overwrites it.
 const sliceId = (requestHash: string, slice: number) => `slice-${requestHash.slice(0, 16)}-${slice}`;
 const errorId = (index: number) => `attempt-error-${index}`;
+// One per job: when a delivery of its items last ended without their outcomes.
+const ATTEMPT_ID = 'last-attempt';
 
 const WRITE_CONCURRENCY = 16;
 
@@ -256,6 +258,17 @@ export function createCosmosBatchStore(container: () => Promise<Container>): Bat
           error: error.slice(0, 2000),
         }),
       );
+    },
+
+    async recordAttempt(jobId, at) {
+      await cosmosCall(async () =>
+        (await container()).items.upsert({ id: ATTEMPT_ID, type: 'attempt', jobId, attemptedAt: at }),
+      );
+    },
+
+    async lastAttemptAt(jobId) {
+      const parsed = z.object({ attemptedAt: z.string() }).safeParse(await read(ATTEMPT_ID, jobId));
+      return parsed.success ? parsed.data.attemptedAt : undefined;
     },
 
     async lastAttemptError(jobId, index) {

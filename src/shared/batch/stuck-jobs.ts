@@ -14,8 +14,9 @@ export interface StuckJobsReport {
 /**
  * Finds batch jobs that stopped moving and moves them on (run by the recovery function): a job whose
  * fan-out lease ran out before every item was queued is resumed; a job whose count of finished items has
- * not changed for `stuckAfterMs` has its unfinished items queued again from its stored slices (each item
- * is done once, so re-driving finished work writes nothing); a job with every outcome is closed.
+ * not changed, and none of whose items was attempted, for `stuckAfterMs` has its unfinished items queued
+ * again from its stored slices (each item is done once, so re-driving finished work writes nothing); a job
+ * with every outcome is closed.
  */
 export async function sweepBatchJobs(deps: {
   store: BatchStore;
@@ -57,7 +58,14 @@ export async function sweepBatchJobs(deps: {
       await deps.store.recordProgress(job.jobId, { done, since, checkedAt: since, redrives });
       continue;
     }
-    if (now() - Date.parse(job.progress.since) < deps.stuckAfterMs) {
+    // Items whose deliveries keep failing or being deferred (the model down or rate limited while Cosmos
+    // DB is up) are still carried by their own messages: a copy now would run them twice.
+    const attempted = await deps.store.lastAttemptAt(job.jobId);
+    const lastMoved = Math.max(
+      Date.parse(job.progress.since),
+      attempted === undefined ? 0 : Date.parse(attempted),
+    );
+    if (now() - lastMoved < deps.stuckAfterMs) {
       await deps.store.recordProgress(job.jobId, { ...job.progress, checkedAt: since });
       continue;
     }

@@ -82,4 +82,13 @@ describe('the Cosmos DB batch store, against the emulator', () => {
     expect(winners).toHaveLength(1);
     expect((await store.getJob(jobId))?.fanOut?.owner).toBe(winners[0]?.owner);
   });
+
+  it('when deliveries of a job record their attempts, then the latest is read back, and none for another job', async () => {
+    const jobId = await jobWithLapsedLease();
+    expect(await store.lastAttemptAt(jobId)).toBeUndefined();
+    await store.recordAttempt(jobId, '2026-12-02T03:00:00.000Z');
+    await store.recordAttempt(jobId, '2026-12-02T03:05:00.000Z');
+    expect(await store.lastAttemptAt(jobId)).toBe('2026-12-02T03:05:00.000Z');
+    expect(await store.lastAttemptAt(await jobWithLapsedLease())).toBeUndefined();
+  });
 });

@@ -20,7 +20,9 @@ const PUT_BACK_MS = 5 * MINUTE; // QUEUE_RETRY_MAX_SECONDS' default: the longest
  * A 100-item job (two slices) fanned out at START, a worker whose model is down (the circuit is open,
  * Cosmos DB is up), and a recovery sweep every five minutes, on one fake clock.
  */
-async function setUp() {
+async function setUp(
+  failure: Error = new UpstreamError(503, 'model_unavailable', 'the deployment failed repeatedly', 30),
+) {
   let clock = Date.parse('2026-12-02T03:00:00Z');
   const store = new InMemoryBatchStore(() => clock);
   const queued: BatchSlice[] = [];
@@ -32,9 +34,7 @@ async function setUp() {
   });
   const items = Array.from({ length: 100 }, (_, index) => `item ${index}`);
   await batch.submit(OWNER, { items, schema: SCHEMA });
-  const model = ScriptedChatModel.replying(() => ({
-    error: new UpstreamError(503, 'model_unavailable', 'the deployment failed repeatedly', 30),
-  }));
+  const model = ScriptedChatModel.replying(() => ({ error: failure }));
   const deliver = (slice: BatchSlice) =>
     processSlice(
       { ...slice, deferrals: slice.deferrals ?? 0 },
@@ -42,10 +42,11 @@ async function setUp() {
         store,
         history: new InMemoryHistoryStore(),
         model,
-        limiter: new AdaptiveLimiter({ initial: 8, max: 8 }),
+        // Room for a whole slice at once: a 429 parks nobody (the limiter waits in real time).
+        limiter: new AdaptiveLimiter({ initial: 64, max: 64 }),
         validatorFor: createValidatorCache(),
-        requeue: () => Promise.reject(new Error('not rate limited')),
-        maxDeferrals: 3,
+        requeue: () => Promise.resolve(), // the deferred copy is `slice` again, delivered by the test
+        maxDeferrals: 30,
         maxCompletionTokens: 2_048,
         log: recordingLogger().log,
         now: () => clock,
@@ -73,6 +74,17 @@ describe('the stuck-job sweep', () => {
     expect(queued).toHaveLength(2);
     for (let minute = 0; minute <= 30; minute += 5) {
       // Each message comes back from its put-back (at most five minutes later) and fails again.
+      for (const slice of queued) await deliver(slice);
+      await sweep();
+      advance(PUT_BACK_MS);
+    }
+    expect(itemCount(requeued)).toBe(0);
+  });
+
+  it('when rate limits keep sending the items back for 30 minutes, then nothing is queued again', async () => {
+    const rateLimited = new UpstreamError(503, 'model_busy', 'at the rate limit', 240);
+    const { queued, deliver, sweep, requeued, advance } = await setUp(rateLimited);
+    for (let minute = 0; minute <= 30; minute += 5) {
       for (const slice of queued) await deliver(slice);
       await sweep();
       advance(PUT_BACK_MS);
