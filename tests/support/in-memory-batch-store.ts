@@ -1,11 +1,12 @@
 import type { BatchSlice } from '../../src/shared/batch/batch-messages';
-import type {
-  BatchCounts,
-  BatchJob,
-  BatchStore,
-  FanOut,
-  ItemResult,
-  JobProgress,
+import {
+  type BatchCounts,
+  type BatchJob,
+  type BatchStore,
+  type FanOut,
+  type ItemResult,
+  type JobProgress,
+  sameProgress,
 } from '../../src/shared/batch/batch-store';
 import type { Page } from '../../src/shared/history/history-store';
 
@@ -67,8 +68,12 @@ export class InMemoryBatchStore implements BatchStore {
     return Promise.resolve([...this.jobs.values()].filter((job) => !this.#closed.has(job.jobId)));
   }
 
-  recordProgress(jobId: string, progress: JobProgress): Promise<void> {
-    return this.#update(jobId, (job) => ({ ...job, progress }));
+  recordProgress(jobId: string, progress: JobProgress, expected: JobProgress | undefined): Promise<boolean> {
+    const job = this.jobs.get(jobId);
+    if (job === undefined) return Promise.reject(new Error(`no job ${jobId}`));
+    if (!sameProgress(job.progress, expected)) return Promise.resolve(false);
+    this.jobs.set(jobId, { ...job, progress });
+    return Promise.resolve(true);
   }
 
   closeJob(jobId: string): Promise<void> {
@@ -78,13 +83,6 @@ export class InMemoryBatchStore implements BatchStore {
 
   resultIndexes(jobId: string): Promise<Set<number>> {
     return Promise.resolve(new Set(this.#resultsOf(jobId).keys()));
-  }
-
-  #update(jobId: string, change: (job: BatchJob) => BatchJob): Promise<void> {
-    const job = this.jobs.get(jobId);
-    if (job === undefined) return Promise.reject(new Error(`no job ${jobId}`));
-    this.jobs.set(jobId, change(job));
-    return Promise.resolve();
   }
 
   hasResult(jobId: string, index: number): Promise<boolean> {

@@ -46,6 +46,12 @@ export interface JobProgress {
   readonly redrives: number;
 }
 
+/** Whether two records of a job's progress say the same (both absent counts as the same). */
+export function sameProgress(a: JobProgress | undefined, b: JobProgress | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.done === b.done && a.since === b.since && a.checkedAt === b.checkedAt && a.redrives === b.redrives;
+}
+
 export interface ItemResult {
   readonly index: number;
   readonly input: BatchItem;
@@ -77,7 +83,11 @@ export interface BatchStore {
   recordFanOut(jobId: string, fanOut: FanOut, done: boolean): Promise<boolean>;
   /** Jobs the recovery function has not yet seen finished, across partitions. */
   openJobs(): Promise<BatchJob[]>;
-  recordProgress(jobId: string, progress: JobProgress): Promise<void>;
+  /**
+   * Records what the recovery function saw, only while the stored progress is still `expected` (what it
+   * read): of two runs that overlap, one moves the job on; false for the other (nothing written).
+   */
+  recordProgress(jobId: string, progress: JobProgress, expected: JobProgress | undefined): Promise<boolean>;
   /** Every item has an outcome: the job leaves the recovery function's list. */
   closeJob(jobId: string): Promise<void>;
   /** The indexes of the items that have an outcome. */

@@ -5,7 +5,7 @@ import * as z from 'zod';
 
 import { CONTINUATION_REJECTED, cosmosCall, cosmosStatus } from '../cosmos/cosmos-containers';
 import { batchItemSchema, batchSliceSchema } from './batch-messages';
-import type { BatchJob, BatchStore, FanOut, ItemResult } from './batch-store';
+import { type BatchJob, type BatchStore, type FanOut, type ItemResult, sameProgress } from './batch-store';
 import { extractionModeOf } from './extraction-mode';
 
 const extractionSchema = z.union([
@@ -210,9 +210,12 @@ export function createCosmosBatchStore(container: () => Promise<Container>): Bat
       });
     },
 
-    async recordProgress(jobId, progress) {
-      await patch(jobId, [{ op: 'set', path: '/progress', value: progress }]);
-    },
+    recordProgress: (jobId, progress, expected) =>
+      patchIf(jobId, (job) =>
+        sameProgress(job.progress, expected)
+          ? [{ op: 'set', path: '/progress', value: progress }]
+          : undefined,
+      ),
 
     async closeJob(jobId) {
       await patch(jobId, [{ op: 'set', path: '/open', value: false }]);

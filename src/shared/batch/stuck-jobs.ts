@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/logger';
 import type { BatchSlice } from './batch-messages';
-import type { BatchJob, BatchStore } from './batch-store';
+import type { BatchJob, BatchStore, JobProgress } from './batch-store';
 
 export interface StuckJobsReport {
   readonly open: number;
@@ -49,13 +49,13 @@ export async function sweepBatchJobs(deps: {
       continue;
     }
     const since = new Date(now()).toISOString();
+    const record = (progress: JobProgress) => deps.store.recordProgress(job.jobId, progress, job.progress);
     const lastLook = job.progress?.checkedAt ?? job.progress?.since;
     // A count that did not move while nobody could look (the recovery function or Cosmos DB was down
     // too) says nothing: the job's own messages may still be waiting out that outage, so the clock restarts.
     const unseen = lastLook === undefined || now() - Date.parse(lastLook) >= deps.stuckAfterMs;
     if (job.progress?.done !== done || unseen) {
-      const redrives = job.progress?.redrives ?? 0;
-      await deps.store.recordProgress(job.jobId, { done, since, checkedAt: since, redrives });
+      await record({ done, since, checkedAt: since, redrives: job.progress?.redrives ?? 0 });
       continue;
     }
     // Items whose deliveries keep failing or being deferred (the model down or rate limited while Cosmos
@@ -66,9 +66,12 @@ export async function sweepBatchJobs(deps: {
       attempted === undefined ? 0 : Date.parse(attempted),
     );
     if (now() - lastMoved < deps.stuckAfterMs) {
-      await deps.store.recordProgress(job.jobId, { ...job.progress, checkedAt: since });
+      await record({ ...job.progress, checkedAt: since });
       continue;
     }
+    // The re-drive is recorded first: of two runs that overlap, only the one whose record lands queues the
+    // items (should queueing then fail, the job is stuck again, and re-driven, a stuck time later).
+    if (!(await record({ done, since, checkedAt: since, redrives: job.progress.redrives + 1 }))) continue;
     const finished = await deps.store.resultIndexes(job.jobId);
     let items = 0;
     for (const slice of await deps.store.getSlices(job.jobId, job.requestHash)) {
@@ -77,12 +80,6 @@ export async function sweepBatchJobs(deps: {
       await deps.enqueueSlice({ jobId: job.jobId, items: unfinished, deferrals: 0 });
       items += unfinished.length;
     }
-    await deps.store.recordProgress(job.jobId, {
-      done,
-      since,
-      checkedAt: since,
-      redrives: job.progress.redrives + 1,
-    });
     redriven += 1;
     log.warn('a batch job that stopped moving has its unfinished items queued again', {
       pending: job.total - done,

@@ -63,7 +63,8 @@ describe('the Cosmos DB batch store, against the emulator', () => {
   it('when the job document changed since the holder last looked, then the holder still records its progress', async () => {
     const jobId = await jobWithLapsedLease();
     await store.claimFanOut(jobId, 'second', later(60_000));
-    await store.recordProgress(jobId, { done: 0, since: new Date().toISOString(), redrives: 0 }); // a new ETag
+    const progress = { done: 0, since: new Date().toISOString(), redrives: 0 };
+    expect(await store.recordProgress(jobId, progress, undefined)).toBe(true); // a new ETag
     expect(
       await store.recordFanOut(jobId, { owner: 'second', leaseUntil: later(60_000), queuedSlices: 48 }, true),
     ).toBe(true);
@@ -90,5 +91,18 @@ describe('the Cosmos DB batch store, against the emulator', () => {
     await store.recordAttempt(jobId, '2026-12-02T03:05:00.000Z');
     expect(await store.lastAttemptAt(jobId)).toBe('2026-12-02T03:05:00.000Z');
     expect(await store.lastAttemptAt(await jobWithLapsedLease())).toBeUndefined();
+  });
+
+  it('when two recovery runs record progress from the same look, then only the first lands', async () => {
+    const jobId = await jobWithLapsedLease();
+    const seen = { done: 3, since: '2026-12-02T03:00:00.000Z', redrives: 0 };
+    await store.recordProgress(jobId, seen, undefined);
+    const next = (redrives: number) => ({ ...seen, since: '2026-12-02T03:15:00.000Z', redrives });
+    const landed = await Promise.all([
+      store.recordProgress(jobId, next(1), seen),
+      store.recordProgress(jobId, next(1), seen),
+    ]);
+    expect(landed.sort()).toEqual([false, true]);
+    expect((await store.getJob(jobId))?.progress).toEqual(next(1));
   });
 });

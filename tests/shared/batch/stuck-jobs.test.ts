@@ -118,4 +118,15 @@ describe('the stuck-job sweep', () => {
     await sweep(); // minute 25
     expect(itemCount(requeued)).toBe(100);
   });
+
+  it('when two recovery runs overlap (an admin run during a scheduled one), then a stuck job is queued again once', async () => {
+    const { sweep, requeued, advance } = await setUp();
+    for (let minute = 0; minute < 15; minute += 5) {
+      await sweep();
+      advance(5 * MINUTE);
+    }
+    const reports = await Promise.all([sweep(), sweep()]);
+    expect(reports.map((report) => report.redriven).sort()).toEqual([0, 1]);
+    expect(itemCount(requeued)).toBe(100);
+  });
 });
