@@ -28,7 +28,10 @@ export interface TimerListenerOptions {
 }
 
 export interface TimerListener {
-  /** Runs the function now, outside its schedule (the host's `POST /admin/functions/<name>`), on this host. */
+  /**
+   * Runs the function now, outside its schedule (the host's `POST /admin/functions/<name>`), on this host,
+   * after any run in progress; refused while another host holds the timer's lock.
+   */
   runNow(): Promise<void>;
   /** Stops scheduling, waits for a run in progress and gives up the lock. */
   stop(): Promise<void>;
@@ -114,6 +117,17 @@ export async function startTimerListener(options: TimerListenerOptions): Promise
     }
   };
 
+  // The host fires runOnStartup when its listener starts, which is when it takes the singleton lock.
+  let startUpPending = options.runOnStartup === true;
+  const runHoldingLock = async (start: () => Promise<void>) => {
+    const renewal = setInterval(() => void tryLock().catch(() => undefined), LOCK_RENEW_MS);
+    try {
+      await start();
+    } finally {
+      clearInterval(renewal);
+    }
+  };
+
   const loop = async () => {
     let last = new Date();
     while (!isStopping()) {
@@ -121,6 +135,10 @@ export async function startTimerListener(options: TimerListenerOptions): Promise
       if (!holding) {
         await sleep(LOCK_RENEW_MS + Math.random() * 1_000, stopping.signal);
         continue;
+      }
+      if (startUpPending) {
+        startUpPending = false;
+        await runHoldingLock(() => run(false, new Date(), cron.nextRun(new Date()) ?? new Date()));
       }
       const status = useMonitor ? statusSchema.safeParse(await readJson(statusFile)) : undefined;
       const now = new Date();
@@ -139,23 +157,25 @@ export async function startTimerListener(options: TimerListenerOptions): Promise
         if (!(await tryLock().catch(() => false))) break;
       }
       if (isStopping() || Date.now() < next.getTime()) continue;
-      const renewal = setInterval(() => void tryLock().catch(() => undefined), LOCK_RENEW_MS);
-      try {
-        await run(false, last, cron.nextRun(next) ?? next);
-      } finally {
-        clearInterval(renewal);
-      }
+      await runHoldingLock(() => run(false, last, cron.nextRun(next) ?? next));
       last = next;
       if (useMonitor) await saveStatus(statusFile, last, cron.nextRun(new Date()) ?? next);
     }
   };
 
-  if (options.runOnStartup === true) void run(false, new Date(), cron.nextRun(new Date()) ?? new Date());
   const looping = loop().catch((error: unknown) => {
     options.log('error', `timer ${options.name}: ${String(error)}`);
   });
   return {
-    runNow: () => run(false, new Date(), cron.nextRun(new Date()) ?? new Date()),
+    async runNow() {
+      // A manual run still keeps to one instance at a time: it runs on this host only with the lock.
+      if (!(await tryLock().catch(() => false))) {
+        options.log('warn', `timer ${options.name}: not run now: another host holds its lock`);
+        throw new Error(`timer ${options.name}: another host holds its lock; try again when it is free`);
+      }
+      holding = true;
+      await runHoldingLock(() => run(false, new Date(), cron.nextRun(new Date()) ?? new Date()));
+    },
     async stop() {
       stopping.abort();
       await looping;

@@ -99,4 +99,34 @@ describe('the local host timer trigger', () => {
     expect(seen[0]?.isPastDue).toBe(true);
     expect(seen[0]?.scheduleStatus.last).toBe(hourAgo);
   }, 30_000);
+
+  it('when another host holds the lock, then runOnStartup and a manual run wait for it: one instance at a time', async () => {
+    const runs = { a: 0, b: 0 };
+    const start = (name: 'a' | 'b') =>
+      startTimerListener({
+        name: 'guarded',
+        schedule: '0 0 0 * * *', // daily: only the startup and manual runs happen here
+        runOnStartup: true,
+        stateDir,
+        log: quiet,
+        invoke: () => Promise.resolve(void (runs[name] += 1)),
+      });
+    const a = await start('a');
+    const b = await start('b').catch(async (error: unknown) => {
+      await a.stop();
+      throw error;
+    });
+    try {
+      await waitFor(() => Promise.resolve(runs.a === 1), 10_000, 'the startup run on the lock holder');
+      await expect(b.runNow()).rejects.toThrow(/another host/);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(runs.b).toBe(0);
+      await a.stop(); // gives up the lock: b takes it, and its start-up run happens then
+      await waitFor(() => Promise.resolve(runs.b === 1), 15_000, 'the startup run once b holds the lock');
+      await b.runNow();
+      expect(runs).toEqual({ a: 1, b: 2 });
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  }, 40_000);
 });

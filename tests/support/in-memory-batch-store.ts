@@ -1,11 +1,12 @@
 import type { BatchSlice } from '../../src/shared/batch/batch-messages';
-import type {
-  BatchCounts,
-  BatchJob,
-  BatchStore,
-  FanOut,
-  ItemResult,
-  JobProgress,
+import {
+  type BatchCounts,
+  type BatchJob,
+  type BatchStore,
+  type FanOut,
+  type ItemResult,
+  type JobProgress,
+  sameProgress,
 } from '../../src/shared/batch/batch-store';
 import type { Page } from '../../src/shared/history/history-store';
 
@@ -19,6 +20,10 @@ export class InMemoryBatchStore implements BatchStore {
   readonly #attemptErrors = new Map<string, string>();
   readonly #slices = new Map<string, BatchSlice[]>();
   readonly #closed = new Set<string>();
+  readonly #attempted = new Map<string, string>();
+
+  /** `now` is the clock leases are judged by (the Cosmos DB store uses the machine's). */
+  constructor(private readonly now: () => number = Date.now) {}
 
   createJob(job: BatchJob): Promise<'created' | 'exists'> {
     if (this.jobs.has(job.jobId)) return Promise.resolve('exists');
@@ -44,23 +49,31 @@ export class InMemoryBatchStore implements BatchStore {
     const job = this.jobs.get(jobId);
     if (job === undefined || job.fannedOut) return Promise.resolve(undefined);
     const held = job.fanOut;
-    if (held !== undefined && held.owner !== owner && held.leaseUntil > new Date().toISOString())
+    if (held !== undefined && held.owner !== owner && held.leaseUntil > new Date(this.now()).toISOString())
       return Promise.resolve(undefined);
     const fanOut = { owner, leaseUntil, queuedSlices: held?.queuedSlices ?? 0 };
     this.jobs.set(jobId, { ...job, fanOut });
     return Promise.resolve(fanOut);
   }
 
-  recordFanOut(jobId: string, fanOut: FanOut, done: boolean): Promise<void> {
-    return this.#update(jobId, (job) => ({ ...job, fanOut, fannedOut: job.fannedOut || done }));
+  recordFanOut(jobId: string, fanOut: FanOut, done: boolean): Promise<boolean> {
+    const job = this.jobs.get(jobId);
+    if (job === undefined) return Promise.reject(new Error(`no job ${jobId}`));
+    if (job.fanOut?.owner !== fanOut.owner) return Promise.resolve(false);
+    this.jobs.set(jobId, { ...job, fanOut, fannedOut: job.fannedOut || done });
+    return Promise.resolve(true);
   }
 
   openJobs(): Promise<BatchJob[]> {
     return Promise.resolve([...this.jobs.values()].filter((job) => !this.#closed.has(job.jobId)));
   }
 
-  recordProgress(jobId: string, progress: JobProgress): Promise<void> {
-    return this.#update(jobId, (job) => ({ ...job, progress }));
+  recordProgress(jobId: string, progress: JobProgress, expected: JobProgress | undefined): Promise<boolean> {
+    const job = this.jobs.get(jobId);
+    if (job === undefined) return Promise.reject(new Error(`no job ${jobId}`));
+    if (!sameProgress(job.progress, expected)) return Promise.resolve(false);
+    this.jobs.set(jobId, { ...job, progress });
+    return Promise.resolve(true);
   }
 
   closeJob(jobId: string): Promise<void> {
@@ -70,13 +83,6 @@ export class InMemoryBatchStore implements BatchStore {
 
   resultIndexes(jobId: string): Promise<Set<number>> {
     return Promise.resolve(new Set(this.#resultsOf(jobId).keys()));
-  }
-
-  #update(jobId: string, change: (job: BatchJob) => BatchJob): Promise<void> {
-    const job = this.jobs.get(jobId);
-    if (job === undefined) return Promise.reject(new Error(`no job ${jobId}`));
-    this.jobs.set(jobId, change(job));
-    return Promise.resolve();
   }
 
   hasResult(jobId: string, index: number): Promise<boolean> {
@@ -93,6 +99,15 @@ export class InMemoryBatchStore implements BatchStore {
   recordAttemptError(jobId: string, index: number, error: string): Promise<void> {
     this.#attemptErrors.set(`${jobId}\n${index}`, error);
     return Promise.resolve();
+  }
+
+  recordAttempt(jobId: string, at: string): Promise<void> {
+    this.#attempted.set(jobId, at);
+    return Promise.resolve();
+  }
+
+  lastAttemptAt(jobId: string): Promise<string | undefined> {
+    return Promise.resolve(this.#attempted.get(jobId));
   }
 
   lastAttemptError(jobId: string, index: number): Promise<string | undefined> {

@@ -76,8 +76,10 @@ export function createBatchService(deps: {
 
   /**
    * Queues the slices from `fanOut.queuedSlices` on, recording progress (and renewing the lease) after each
-   * group. A resumed fan-out sends its first group with the lease as delay: those slices may be on the queue
-   * already (sent, not recorded), and the first copies then run first, so the second finds their items done.
+   * group, while the lease is still this one's. A resumed fan-out sends its first group with the lease as
+   * delay: those slices may be on the queue already (sent, not recorded), and the first copies then run
+   * first, so the second finds their items done. A fan-out that finds its lease taken over (it outlived it,
+   * say on a slow queue) stops: the new holder goes on from what was recorded, and the job is accepted.
    */
   const fanOut = async (jobId: string, slices: readonly BatchSlice[], from: FanOut, resumed: boolean) => {
     let queued = from.queuedSlices;
@@ -91,17 +93,19 @@ export function createBatchService(deps: {
         const delayMs = resumed && queued === from.queuedSlices ? deps.fanOutLeaseMs : undefined;
         await Promise.all(group.map((slice) => deps.enqueueSlice(slice, delayMs)));
         queued += group.length;
-        await deps.store.recordFanOut(
+        const held = await deps.store.recordFanOut(
           jobId,
           { owner: from.owner, leaseUntil: leaseUntil(), queuedSlices: queued },
           queued >= slices.length,
         );
+        if (!held) return;
       }
     } catch (error) {
-      // This submission fails (and is not accepted): its lease goes at once, so a repeat resumes it.
+      // This submission fails (and is not accepted): its lease goes at once, so a repeat resumes it. Unless
+      // the lease is another's by now: then the job is theirs to finish, and this submission is answered.
       const released = { owner: from.owner, leaseUntil: new Date(0).toISOString(), queuedSlices: queued };
-      await deps.store.recordFanOut(jobId, released, false).catch(() => undefined);
-      throw error;
+      const held = await deps.store.recordFanOut(jobId, released, false).catch(() => true);
+      if (held) throw error;
     }
   };
 

@@ -46,6 +46,12 @@ export interface JobProgress {
   readonly redrives: number;
 }
 
+/** Whether two records of a job's progress say the same (both absent counts as the same). */
+export function sameProgress(a: JobProgress | undefined, b: JobProgress | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.done === b.done && a.since === b.since && a.checkedAt === b.checkedAt && a.redrives === b.redrives;
+}
+
 export interface ItemResult {
   readonly index: number;
   readonly input: BatchItem;
@@ -70,11 +76,18 @@ export interface BatchStore {
   getSlices(jobId: string, requestHash: string): Promise<BatchSlice[]>;
   /** Takes over the fan-out of a job not yet fanned out whose lease has run out; undefined when another holds it. */
   claimFanOut(jobId: string, owner: string, leaseUntil: string): Promise<FanOut | undefined>;
-  /** Records how many slices are queued (and renews the lease); `done` marks the job fanned out. */
-  recordFanOut(jobId: string, fanOut: FanOut, done: boolean): Promise<void>;
+  /**
+   * Records how many slices are queued (and renews the lease); `done` marks the job fanned out. Only while
+   * `fanOut.owner` still holds the lease: false (and nothing written) when another has taken it over.
+   */
+  recordFanOut(jobId: string, fanOut: FanOut, done: boolean): Promise<boolean>;
   /** Jobs the recovery function has not yet seen finished, across partitions. */
   openJobs(): Promise<BatchJob[]>;
-  recordProgress(jobId: string, progress: JobProgress): Promise<void>;
+  /**
+   * Records what the recovery function saw, only while the stored progress is still `expected` (what it
+   * read): of two runs that overlap, one moves the job on; false for the other (nothing written).
+   */
+  recordProgress(jobId: string, progress: JobProgress, expected: JobProgress | undefined): Promise<boolean>;
   /** Every item has an outcome: the job leaves the recovery function's list. */
   closeJob(jobId: string): Promise<void>;
   /** The indexes of the items that have an outcome. */
@@ -83,6 +96,12 @@ export interface BatchStore {
   /** Writes an item's outcome once; a second write of the same index changes nothing. */
   saveResult(jobId: string, result: ItemResult): Promise<'created' | 'exists'>;
   recordAttemptError(jobId: string, index: number, error: string): Promise<void>;
+  /**
+   * A delivery of some of the job's items ended without their outcome (it failed, or rate limits sent them
+   * back): they are still being tried, so the recovery function leaves the job alone for a while.
+   */
+  recordAttempt(jobId: string, at: string): Promise<void>;
+  lastAttemptAt(jobId: string): Promise<string | undefined>;
   lastAttemptError(jobId: string, index: number): Promise<string | undefined>;
   counts(jobId: string): Promise<BatchCounts>;
   listResults(jobId: string, page: { size: number; continuationToken?: string }): Promise<Page<ItemResult>>;

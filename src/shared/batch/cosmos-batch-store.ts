@@ -5,7 +5,7 @@ import * as z from 'zod';
 
 import { CONTINUATION_REJECTED, cosmosCall, cosmosStatus } from '../cosmos/cosmos-containers';
 import { batchItemSchema, batchSliceSchema } from './batch-messages';
-import type { BatchJob, BatchStore, ItemResult } from './batch-store';
+import { type BatchJob, type BatchStore, type FanOut, type ItemResult, sameProgress } from './batch-store';
 import { extractionModeOf } from './extraction-mode';
 
 const extractionSchema = z.union([
@@ -53,6 +53,8 @@ const resultId = (index: number) => `result-${index}`;
 // A slice's id names the submission it came from: a different body under a reused key never overwrites it.
 const sliceId = (requestHash: string, slice: number) => `slice-${requestHash.slice(0, 16)}-${slice}`;
 const errorId = (index: number) => `attempt-error-${index}`;
+// One per job: when a delivery of its items last ended without their outcomes.
+const ATTEMPT_ID = 'last-attempt';
 
 const WRITE_CONCURRENCY = 16;
 
@@ -76,6 +78,31 @@ export function createCosmosBatchStore(container: () => Promise<Container>): Bat
   };
   const patch = async (jobId: string, operations: PatchRequestBody) => {
     await cosmosCall(async () => (await container()).item(jobId, jobId).patch(operations));
+  };
+  /**
+   * Patches the job document with what `change` makes of it, If-Match the ETag it was read with, reading
+   * again when another write came between; false when `change` refuses (undefined). A filter predicate
+   * would save the read, but the local emulator lowercases it, so no camelCase path ever matches there.
+   */
+  const patchIf = async (jobId: string, change: (job: BatchJob) => PatchRequestBody | undefined) => {
+    for (;;) {
+      const response = await cosmosCall(async () => (await container()).item(jobId, jobId).read(), [404]);
+      const job = toJob(response.resource);
+      const operations = job === undefined ? undefined : change(job);
+      if (operations === undefined) return false;
+      try {
+        await cosmosCall(
+          async () =>
+            (await container()).item(jobId, jobId).patch(operations, {
+              accessCondition: { type: 'IfMatch', condition: response.etag },
+            }),
+          [412],
+        );
+        return true;
+      } catch (error) {
+        if (cosmosStatus(error) !== 412) throw error;
+      }
+    }
   };
   const read = async (id: string, jobId: string): Promise<unknown> => {
     const response = await cosmosCall(async () => (await container()).item(id, jobId).read(), [404]);
@@ -149,37 +176,27 @@ export function createCosmosBatchStore(container: () => Promise<Container>): Bat
     },
 
     async claimFanOut(jobId, owner, leaseUntil) {
-      const response = await cosmosCall(async () => (await container()).item(jobId, jobId).read(), [404]);
-      const job = toJob(response.resource);
-      if (job === undefined || job.fannedOut) return undefined;
-      if (
-        job.fanOut !== undefined &&
-        job.fanOut.owner !== owner &&
-        job.fanOut.leaseUntil > new Date().toISOString()
-      )
-        return undefined;
-      const fanOut = { owner, leaseUntil, queuedSlices: job.fanOut?.queuedSlices ?? 0 };
-      try {
-        await cosmosCall(
-          async () =>
-            (await container()).item(jobId, jobId).patch([{ op: 'set', path: '/fanOut', value: fanOut }], {
-              accessCondition: { type: 'IfMatch', condition: response.etag },
-            }),
-          [412],
-        );
-        return fanOut;
-      } catch (error) {
-        if (cosmosStatus(error) === 412) return undefined; // another submission took it first
-        throw error;
-      }
+      let claimed: FanOut | undefined;
+      const taken = await patchIf(jobId, (job) => {
+        if (job.fannedOut) return undefined;
+        const held = job.fanOut;
+        if (held !== undefined && held.owner !== owner && held.leaseUntil > new Date().toISOString())
+          return undefined; // another submission holds it
+        claimed = { owner, leaseUntil, queuedSlices: held?.queuedSlices ?? 0 };
+        return [{ op: 'set', path: '/fanOut', value: claimed }];
+      });
+      return taken ? claimed : undefined;
     },
 
-    async recordFanOut(jobId, fanOut, done) {
-      await patch(jobId, [
-        { op: 'set', path: '/fanOut', value: fanOut },
-        ...(done ? [{ op: 'set' as const, path: '/fannedOut', value: true }] : []),
-      ]);
-    },
+    recordFanOut: (jobId, fanOut, done) =>
+      patchIf(jobId, (job) =>
+        job.fanOut?.owner === fanOut.owner
+          ? [
+              { op: 'set', path: '/fanOut', value: fanOut },
+              ...(done ? [{ op: 'set' as const, path: '/fannedOut', value: true }] : []),
+            ]
+          : undefined,
+      ),
 
     async openJobs() {
       const response = await cosmosCall(async () =>
@@ -193,9 +210,12 @@ export function createCosmosBatchStore(container: () => Promise<Container>): Bat
       });
     },
 
-    async recordProgress(jobId, progress) {
-      await patch(jobId, [{ op: 'set', path: '/progress', value: progress }]);
-    },
+    recordProgress: (jobId, progress, expected) =>
+      patchIf(jobId, (job) =>
+        sameProgress(job.progress, expected)
+          ? [{ op: 'set', path: '/progress', value: progress }]
+          : undefined,
+      ),
 
     async closeJob(jobId) {
       await patch(jobId, [{ op: 'set', path: '/open', value: false }]);
@@ -241,6 +261,17 @@ export function createCosmosBatchStore(container: () => Promise<Container>): Bat
           error: error.slice(0, 2000),
         }),
       );
+    },
+
+    async recordAttempt(jobId, at) {
+      await cosmosCall(async () =>
+        (await container()).items.upsert({ id: ATTEMPT_ID, type: 'attempt', jobId, attemptedAt: at }),
+      );
+    },
+
+    async lastAttemptAt(jobId) {
+      const parsed = z.object({ attemptedAt: z.string() }).safeParse(await read(ATTEMPT_ID, jobId));
+      return parsed.success ? parsed.data.attemptedAt : undefined;
     },
 
     async lastAttemptError(jobId, index) {

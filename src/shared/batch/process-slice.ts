@@ -24,6 +24,7 @@ export interface BatchWorkerDeps {
   /** max_completion_tokens of each extraction call (CHAT_MAX_COMPLETION_TOKENS). */
   readonly maxCompletionTokens: number;
   readonly log: Logger;
+  readonly now?: () => number;
 }
 
 // A 429 asking for less than this is waited out in the worker; a longer one sends the item back to the queue.
@@ -42,8 +43,12 @@ export async function processSlice(
   slice: { jobId: string; items: { index: number; input: BatchItem }[]; deferrals: number },
   deps: BatchWorkerDeps,
 ): Promise<void> {
+  const now = deps.now ?? Date.now;
   const job = await deps.store.getJob(slice.jobId);
   if (job === undefined) throw new Error(`batch job ${slice.jobId} was not found`);
+  // Items still being tried keep the recovery function from queueing them again (best effort: when
+  // Cosmos DB is down, the recovery function cannot look either).
+  const recordAttempt = () => deps.store.recordAttempt(job.jobId, new Date(now()).toISOString());
   const validate = deps.validatorFor(job);
   const settled = await Promise.allSettled(slice.items.map((item) => processItem(job, validate, item, deps)));
 
@@ -77,6 +82,7 @@ export async function processSlice(
         },
         delayMs,
       );
+      await recordAttempt().catch(() => undefined);
       deps.log.info('batch items deferred by rate limits', {
         jobId: job.jobId,
         items: deferred.length,
@@ -85,11 +91,12 @@ export async function processSlice(
     }
   }
   if (failures.length > 0) {
-    await Promise.allSettled(
-      failures.map((failure) =>
+    await Promise.allSettled([
+      ...failures.map((failure) =>
         deps.store.recordAttemptError(job.jobId, failure.index, failure.error.message),
       ),
-    );
+      recordAttempt(),
+    ]);
     // A dependency down is said as such, so the slice waits for it without spending its poison budget.
     const down = failures.find((failure) => isDependencyDown(failure.error));
     if (down !== undefined) throw down.error;
