@@ -27,8 +27,12 @@ const HOST = {
   QUEUE_RETRY_MAX_SECONDS: '4',
   QUOTA_CONCURRENT_BATCH_JOBS: '10',
 };
-// A schedule that does not come round during the test: only the client's retry can resume the job.
-const NO_RECOVERY = { RECOVERY_SCHEDULE: '0 0 0 1 1 *' };
+// A schedule that does not come round during the test (once a day, twelve hours from now): only the
+// client's retry can resume the job. A daily schedule needs a stuck time over two days.
+const NO_RECOVERY = {
+  RECOVERY_SCHEDULE: `0 0 ${(new Date().getUTCHours() + 12) % 24} * * *`,
+  BATCH_STUCK_AFTER_SECONDS: String(3 * 86_400),
+};
 
 interface Status {
   status: string;

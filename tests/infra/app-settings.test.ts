@@ -41,6 +41,10 @@ const flexRejected = [
  */
 const secretButHarmless: readonly SettingName[] = ['APPLICATIONINSIGHTS_CONNECTION_STRING'];
 
+/** What Application Insights' `properties.ConnectionString`, which the Bicep writes, looks like. */
+const CONNECTION_STRING =
+  'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/;LiveEndpoint=https://westeurope.livediagnostics.monitor.azure.com/';
+
 const functionApp = readBicep('infra/modules/function-app.bicep');
 
 /** The app-setting groups of function-app.bicep: `var <group>AppSettings = { NAME: value ... }`. */
@@ -104,6 +108,8 @@ describe('infra app settings', () => {
       // Each setting gets a URL, which most take; the api-version takes what the Bicep writes by default.
       for (const name of modeGroups.flatMap(keysOf)) env[name] = 'https://example.test/value';
       env.AZURE_OPENAI_API_VERSION = 'v1';
+      env.APPLICATIONINSIGHTS_CONNECTION_STRING = CONNECTION_STRING;
+      env.APPLICATIONINSIGHTS_CONNECTION_STRING = CONNECTION_STRING;
       env.AUTH_MODE = mode;
       // Set by the platform when App Service Authentication is on, which the Bicep does for easyauth.
       if (mode === 'easyauth') env.WEBSITE_AUTH_ENABLED = 'True';
@@ -130,6 +136,7 @@ describe('infra app settings', () => {
     const env: Record<string, string> = { WEBSITE_SITE_NAME: 'func-example', AUTH_MODE: 'easyauth' };
     for (const name of keysOf('coreAppSettings')) env[name] = 'https://example.test/value';
     env.AZURE_OPENAI_API_VERSION = 'v1';
+    env.APPLICATIONINSIGHTS_CONNECTION_STRING = CONNECTION_STRING;
     for (const name of keysOf('connectorAppSettings'))
       env[name] = 'https://westus2.dynamicsessions.io/subscriptions/s/resourceGroups/r/sessionPools/p';
     env.AUTH_MODE = 'easyauth';
@@ -145,6 +152,7 @@ describe('infra app settings', () => {
     const env: Record<string, string> = { WEBSITE_SITE_NAME: 'func-example', AUTH_MODE: 'easyauth' };
     for (const name of keysOf('coreAppSettings')) env[name] = 'https://example.test/value';
     env.AZURE_OPENAI_API_VERSION = 'v1';
+    env.APPLICATIONINSIGHTS_CONNECTION_STRING = CONNECTION_STRING;
     env.AUTH_MODE = 'easyauth';
     env.CONNECTORS_SESSIONS_TOKEN = 'local-token';
     expect(() => loadConfig({ env, file: {}, dotenv: {} })).toThrow(

@@ -1,3 +1,5 @@
+// Longer than 200 lines because the rules that span settings (required ones, auth modes, the recovery
+// schedule against the stuck time) are checked where every setting has been parsed, in one pass.
 import { accessSync, constants } from 'node:fs';
 
 import type * as z from 'zod/mini';
