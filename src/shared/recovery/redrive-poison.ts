@@ -57,8 +57,9 @@ export async function redrivePoisonQueues(deps: {
     if (decision.action === 'wait') {
       kept += 1;
       const seconds = Math.min(MAX_HIDE_SECONDS, decision.seconds);
-      // Best effort: should it fail, the message is only out of sight for the receive's own hide.
-      if (seconds > HIDE_SECONDS) await deps.inspector.hide(queue, message, seconds).catch(() => undefined);
+      // Out of sight until it qualifies, sooner or later than the receive's own hide. Best effort: should
+      // it fail, the message is only out of sight for the receive's hide.
+      await deps.inspector.hide(queue, message, seconds).catch(() => undefined);
       return;
     }
     if (decision.action === 'dead') {

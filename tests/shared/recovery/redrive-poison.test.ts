@@ -70,6 +70,14 @@ describe('re-driving poison queues', () => {
     expect(hidden).toEqual([{ queue: 'history-writes-poison', id: 'm1', hideSeconds: 800 }]);
   });
 
+  it('when a message is due in less time than a run hides what it receives, then it is hidden only until it is due', async () => {
+    const { put, run, hidden } = setUp(true, 1_000);
+    put('history-writes-poison', { turnId: 'almost' }, new Date(NOW - 400));
+    expect((await run()).kept).toBe(1);
+    // Not the receive's two minutes: the next run after a second re-drives it.
+    expect(hidden).toEqual([{ queue: 'history-writes-poison', id: 'm1', hideSeconds: 1 }]);
+  });
+
   it('when a message was re-driven too often, can never succeed or is not JSON, then it is logged with why and moved to <queue>-dead, never re-driven', async () => {
     const { put, sent, run, lines } = setUp();
     put('history-writes-poison', { turnId: 'often', _redriven: 2 });
