@@ -205,6 +205,16 @@ describe('the deployment package, unpacked into an empty folder and served from 
     expect(unexpected).toEqual([]);
   });
 
+  it('when its entry is read, then it holds only what registration needs (cold start): no classic zod, no SDK', () => {
+    const entry = readFileSync(join(appRoot, 'dist/index.js'), 'utf8');
+    // 356 KiB today: @azure/functions, zod/mini, croner and the settings. Classic zod alone added 700 KiB.
+    expect(Buffer.byteLength(entry) / 1024).toBeLessThan(500);
+    expect(entry).not.toMatch(/node_modules\/zod\/v4\/classic\//);
+    expect(entry).not.toMatch(
+      /node_modules\/(@azure\/(cosmos|storage-queue|identity|monitor-opentelemetry)|openai)\//,
+    );
+  });
+
   it('when the host loads it, then it registers and serves every function the app registers from the build', async () => {
     const env = { ...process.env, ...stack.env } as Record<string, string>;
     const fromBuild = registeredBy(repoRoot, 'dist/src/index.js', env);
