@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { describeConfig } from '../../../src/shared/config/describe-config';
-import { loadConfig } from '../../../src/shared/config/load-config';
+import { defaultConfig, loadConfig, recoveryChecks } from '../../../src/shared/config/load-config';
 import { parseModelFamilies } from '../../../src/shared/config/model-settings';
 import type { RawSources } from '../../../src/shared/config/sources';
 import { ConfigError } from '../../../src/shared/errors';
@@ -161,6 +161,16 @@ describe('recovery settings', () => {
     ['0 0 0 31 2 *', /RECOVERY_SCHEDULE: .*never occurs/],
   ])('when RECOVERY_SCHEDULE is %s, then start fails saying why', (schedule, reason) => {
     expect(load({ RECOVERY_SCHEDULE: schedule })).toThrow(reason);
+  });
+
+  it('when every recovery setting is at its default, then the defaults keep the rule (so start need not check it)', () => {
+    expect(recoveryChecks(defaultConfig())).toEqual([]);
+  });
+
+  it('when only QUEUE_RETRY_MAX_SECONDS is set, and past the default stuck time, then start still fails', () => {
+    expect(load({ QUEUE_RETRY_MAX_SECONDS: '900' })).toThrow(
+      /BATCH_STUCK_AFTER_SECONDS: 900 must be longer than QUEUE_RETRY_MAX_SECONDS/,
+    );
   });
 
   it('when BATCH_STUCK_AFTER_SECONDS is not longer than twice the schedule interval, then start fails naming both', () => {
