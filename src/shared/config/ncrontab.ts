@@ -1,4 +1,4 @@
-import { Cron } from 'croner';
+import type { Cron } from 'croner';
 import * as z from 'zod/mini';
 
 import { blankToUndefined, preprocess } from './setting';
@@ -82,7 +82,7 @@ export function ncrontabCron(expression: string): Cron {
 
 /** A schedule as croner reads it, with NCRONTAB's rule that both day and day-of-week must match. */
 function cronOf(expression: string): Cron {
-  return new Cron(expression, { paused: true, utcOffset: 0, domAndDow: true });
+  return new (croner().Cron)(expression, { paused: true, utcOffset: 0, domAndDow: true });
 }
 
 /** The schedule in croner's numeric form, or why it is not NCRONTAB. */
@@ -180,3 +180,13 @@ export const ncrontab = (defaultValue: string) =>
       defaultValue,
     ),
   );
+
+/**
+ * Croner, loaded when a schedule's occurrences are first needed: a start at the default schedule needs
+ * none, so the package's entry does not evaluate it before the functions are registered (cold start).
+ */
+function croner(): typeof import('croner') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports, @typescript-eslint/no-unsafe-assignment -- a synchronous load on first use; typed by the import type
+  const loaded: typeof import('croner') = require('croner');
+  return loaded;
+}
