@@ -7,6 +7,7 @@ import { join, posix } from 'node:path';
 import { buildPackage, type DeploymentPackage, ZIPPED_BUDGET_BYTES } from '../../dev/package/build-package';
 import { unzipInto, zipFolder } from '../../dev/package/zip-folder';
 import { waitFor } from '../../dev/stack/ports';
+import { COMPANY_SCHEMA } from '../support/company-schema';
 import {
   type IngestionEndpoint,
   type ManagedIdentityEndpoint,
@@ -34,16 +35,7 @@ const rootManifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'ut
 };
 
 const CLIENT_ID = '6f1c3a52-4b7e-4d9a-9c1e-2f8a7b6c5d40';
-const SCHEMA = {
-  type: 'object',
-  properties: {
-    company_name: { type: 'string' },
-    stock_symbol: { type: 'string' },
-    employees: { type: 'integer' },
-  },
-  required: ['company_name', 'stock_symbol', 'employees'],
-  additionalProperties: false,
-};
+const SCHEMA = COMPANY_SCHEMA;
 
 /** The names of the functions the app at `appRoot` registers, captured in a plain Node process. */
 function registeredBy(appRoot: string, main: string, env: Record<string, string>): string[] {

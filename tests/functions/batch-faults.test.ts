@@ -8,21 +8,13 @@ import { createCosmosClient } from '../../src/shared/cosmos/cosmos-client';
 import { createContainerProvider } from '../../src/shared/cosmos/cosmos-containers';
 import { encodeQueueMessage } from '../../src/shared/queues/queue-service';
 import { batchResults } from '../support/batch-results';
+import { BOUNDED_COMPANY_SCHEMA } from '../support/company-schema';
 import { easyAuthHeaders } from '../support/identity';
 import { getJson, startTestStack, type TestStack } from '../support/test-stack';
 
 const OWNER_ID = 'batch-faults-owner';
 const OWNER = easyAuthHeaders(OWNER_ID);
-const SCHEMA = {
-  type: 'object',
-  properties: {
-    company_name: { type: 'string', minLength: 1 },
-    stock_symbol: { type: 'string' },
-    employees: { type: 'integer', minimum: 0 },
-  },
-  required: ['company_name', 'stock_symbol', 'employees'],
-  additionalProperties: false,
-};
+const SCHEMA = BOUNDED_COMPANY_SCHEMA;
 const companies = (count: number, prefix: string) =>
   Array.from(
     { length: count },

@@ -6,21 +6,13 @@ import { itemConversationId } from '../../src/shared/batch/deterministic-ids';
 import { createCosmosClient } from '../../src/shared/cosmos/cosmos-client';
 import { createContainerProvider } from '../../src/shared/cosmos/cosmos-containers';
 import { encodeQueueMessage } from '../../src/shared/queues/queue-service';
+import { BOUNDED_COMPANY_SCHEMA } from '../support/company-schema';
 import { easyAuthHeaders } from '../support/identity';
 import { getJson, startTestStack, type TestStack } from '../support/test-stack';
 
 const OWNER = easyAuthHeaders('batch-owner-1');
 const OTHER = easyAuthHeaders('someone-else-2');
-const SCHEMA = {
-  type: 'object',
-  properties: {
-    company_name: { type: 'string', minLength: 1 },
-    stock_symbol: { type: 'string' },
-    employees: { type: 'integer', minimum: 0 },
-  },
-  required: ['company_name', 'stock_symbol', 'employees'],
-  additionalProperties: false,
-};
+const SCHEMA = BOUNDED_COMPANY_SCHEMA;
 
 interface Status {
   jobId: string;

@@ -3,20 +3,12 @@ import { QueueServiceClient } from '@azure/storage-queue';
 import { appRootWithQueues, type CosmosProcess, startCosmosProcess } from '../../dev/stack/fault-stack';
 import { waitFor } from '../../dev/stack/ports';
 import { itemConversationId } from '../../src/shared/batch/deterministic-ids';
+import { COMPANY_SCHEMA } from '../support/company-schema';
 import { easyAuthHeaders } from '../support/identity';
 import { getJson, startTestStack, type TestStack } from '../support/test-stack';
 
 const USER = easyAuthHeaders('outage-user-1');
-const SCHEMA = {
-  type: 'object',
-  properties: {
-    company_name: { type: 'string' },
-    stock_symbol: { type: 'string' },
-    employees: { type: 'integer' },
-  },
-  required: ['company_name', 'stock_symbol', 'employees'],
-  additionalProperties: false,
-};
+const SCHEMA = COMPANY_SCHEMA;
 // maxDequeueCount x visibilityTimeout is 6 s here (with Cosmos DB's 10 s request timeout, each delivery
 // takes about 12 s: about 36 s in all); the outage lasts 50 s.
 const QUEUES = { maxDequeueCount: 3, visibilityTimeout: '00:00:02' };
